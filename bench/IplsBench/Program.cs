@@ -1,1 +1,9 @@
-return 0;
+using System.CommandLine;
+using IplsBench;
+
+var root = new RootCommand("IPLS benchmarks. Run with -c Release; each subcommand prints a table, or JSON with --json.")
+{
+    EngineCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
