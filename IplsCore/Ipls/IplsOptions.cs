@@ -1,3 +1,5 @@
+using IplsCore.Configuration;
+
 namespace IplsCore.Ipls;
 
 /// <summary>
@@ -67,37 +69,37 @@ public sealed record IplsOptions
     {
         if (!PeerIdRules.IsValid(FleetId))
         {
-            throw new ArgumentException($"FleetId '{FleetId}' must be 1–64 characters of letters, digits, '.', '_' or '-'.");
+            throw new ConfigurationException(nameof(FleetId), FleetId, "must be 1–64 characters of letters, digits, '.', '_' or '-'");
         }
 
         if (Partitions < 1 || Partitions > Math.Min(parameterCount, Wire.MessageCodec.MaxPartitions))
         {
-            throw new ArgumentOutOfRangeException(nameof(Partitions), Partitions, $"Partitions must be between 1 and {Math.Min(parameterCount, Wire.MessageCodec.MaxPartitions)}.");
+            throw new ConfigurationException(nameof(Partitions), Partitions, $"must be between 1 and {Math.Min(parameterCount, Wire.MessageCodec.MaxPartitions)}");
         }
 
         if (Replication < 1 || Replication > 16)
         {
-            throw new ArgumentOutOfRangeException(nameof(Replication), Replication, "Replication must be between 1 and 16.");
+            throw new ConfigurationException(nameof(Replication), Replication, "must be between 1 and 16");
         }
 
         if (HeartbeatInterval <= TimeSpan.Zero || FailureTimeout <= HeartbeatInterval)
         {
-            throw new ArgumentOutOfRangeException(nameof(FailureTimeout), FailureTimeout, "FailureTimeout must exceed a positive HeartbeatInterval.");
+            throw new ConfigurationException(nameof(FailureTimeout), FailureTimeout, $"must exceed a positive {nameof(HeartbeatInterval)} ({HeartbeatInterval})");
         }
 
         if (AggregationWindow <= TimeSpan.Zero || StateRequestRetry <= TimeSpan.Zero || StateTransferTimeout <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(AggregationWindow), "Windows and timeouts must be positive.");
+            throw new ConfigurationException(nameof(AggregationWindow), AggregationWindow, "windows and timeouts must be positive");
         }
 
         if (MinPeers < 1 || MaxStaleness < 0 || MaxBufferedDeltas < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(MinPeers), "MinPeers and MaxBufferedDeltas must be ≥ 1, MaxStaleness ≥ 0.");
+            throw new ConfigurationException(nameof(MinPeers), MinPeers, "MinPeers and MaxBufferedDeltas must be ≥ 1, MaxStaleness ≥ 0");
         }
 
         if (!(ClipNorm >= 0) || !(MaxDeltaNorm > 0) || float.IsInfinity(ClipNorm))
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxDeltaNorm), "ClipNorm must be ≥ 0 and finite, MaxDeltaNorm > 0.");
+            throw new ConfigurationException(nameof(MaxDeltaNorm), MaxDeltaNorm, $"must be > 0, and {nameof(ClipNorm)} ({ClipNorm}) finite and ≥ 0");
         }
     }
 }

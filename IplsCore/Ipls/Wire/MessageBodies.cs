@@ -29,7 +29,7 @@ public sealed record DeltaBody(int Partition, long BaseVersion, int Samples, int
 
 /// <summary>
 /// An owner's new value of one partition. <see cref="Contributions"/> identifies the deltas folded
-/// in (see <see cref="ContributionId"/>), so standbys can drop the same ones from their buffers.
+/// in (see <c>Node.ContributionId</c>), so standbys can drop the same ones from their buffers.
 /// </summary>
 public sealed record PartitionUpdateBody(int Partition, long Version, ulong[] Contributions, float[] Values) : MessageBody
 {
