@@ -25,7 +25,11 @@ internal static class GenerateCommand
                 throw new CliUsageException($"--rows {count}: must be between 1 and 100,000,000");
             }
 
-            GeneratorModeParser.TryParse(parse.GetRequiredValue(mode), out var generatorMode);
+            if (!GeneratorModeParser.TryParse(parse.GetRequiredValue(mode), out var generatorMode))
+            {
+                throw new CliUsageException("--mode must be normal or anomaly");
+            }
+
             var data = SyntheticVehicleData.Generate(generatorMode, count, parse.GetValue(seed));
             string? path = parse.GetValue(output);
             if (path is null)

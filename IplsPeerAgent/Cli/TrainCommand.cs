@@ -79,7 +79,7 @@ internal static class TrainCommand
             var outText = parse.InvocationConfiguration.Output;
             outText.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {outPath}: {shape} network, {raw.Length / shape.InputSize} rows x {result.Epochs} epochs, {result.Steps} steps, final loss {result.LastEpochLoss:F6}"));
             outText.WriteLine($"scaler: {scaler}");
-            if (shape.InputSize == SyntheticVehicleData.Features)
+            if (shape.InputSize == VehicleDataSpec.Features)
             {
                 WriteSelfCheck(outText, ScoringModel.Create(trainer.Network, scaler), trainSeed);
             }
@@ -103,12 +103,16 @@ internal static class TrainCommand
                 throw new CliUsageException($"--rows {rows}: must be between 1 and 10,000,000");
             }
 
-            if (features != SyntheticVehicleData.Features)
+            if (features != VehicleDataSpec.Features)
             {
-                throw new CliUsageException($"synthetic data has {SyntheticVehicleData.Features} features but the network takes {features}");
+                throw new CliUsageException($"synthetic data has {VehicleDataSpec.Features} features but the network takes {features}");
             }
 
-            GeneratorModeParser.TryParse(synthetic, out var mode);
+            if (!GeneratorModeParser.TryParse(synthetic, out var mode))
+            {
+                throw new CliUsageException("--synthetic must be normal or anomaly");
+            }
+
             return SyntheticVehicleData.Generate(mode, rows, seed);
         }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using IplsCore.Data;
 using IplsCore.Engine;
 using IplsCore.Scaling;
 
@@ -16,7 +17,7 @@ internal static class EngineBenchmark
     public static EngineFigures Run(TimeSpan perFigure)
     {
         var shape = NetworkShape.Default;
-        var raw = RandomRows(8192, 1);
+        var raw = SyntheticVehicleData.Generate(GeneratorMode.Normal, 8192, seed: 1);
         var scaler = MinMaxScaler.Fit(raw, 4);
         var scaled = new float[raw.Length];
         scaler.Transform(raw, scaled);
@@ -29,18 +30,6 @@ internal static class EngineBenchmark
         double scoreBatch = ScoreBatchRowsPerSecond(scorer, raw.AsSpan(0, 4096 * 4).ToArray(), perFigure);
         double alloc = AllocatedBytesPerScoredRow(scorer, raw);
         return new EngineFigures(train32, train1, scoreUs, scoreBatch, alloc);
-    }
-
-    private static float[] RandomRows(int rows, int seed)
-    {
-        var random = new Random(seed);
-        var data = new float[rows * 4];
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = (float)((random.NextDouble() * 12) - 6);
-        }
-
-        return data;
     }
 
     public static string Describe() =>

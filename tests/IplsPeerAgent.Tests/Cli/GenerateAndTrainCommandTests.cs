@@ -1,6 +1,5 @@
 using System.Globalization;
 using IplsCore.Data;
-using IplsCore.Engine;
 using IplsCore.Persistence;
 
 namespace IplsPeerAgent.Tests.Cli;
