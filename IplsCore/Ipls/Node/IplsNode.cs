@@ -74,7 +74,8 @@ public sealed partial class IplsNode
         _lastUpdateAt = new DateTimeOffset[options.Partitions];
         _buffers = new List<PendingDelta>?[options.Partitions];
         _owners = new string[options.Partitions][];
-        _random = new Random(seed ^ id.GetHashCode(StringComparison.Ordinal));
+        // A stable hash of the id: string.GetHashCode differs per process and would break reproducible simulations.
+        _random = new Random(seed ^ (int)RendezvousOwnership.Weight(id, int.MinValue));
     }
 
     public string Id { get; }
