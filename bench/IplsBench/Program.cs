@@ -4,6 +4,7 @@ using IplsBench;
 var root = new RootCommand("IPLS benchmarks. Run with -c Release; each subcommand prints a table, or JSON with --json.")
 {
     EngineCommand.Create(),
+    IplsBench.Federation.FederationCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

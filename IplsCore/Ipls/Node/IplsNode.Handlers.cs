@@ -236,6 +236,7 @@ public sealed partial class IplsNode
         }
 
         buffer.Add(delta);
+        _usualSamples[delta.Sender] = delta.Samples;
         Counters.DeltasBuffered++;
     }
 
@@ -299,8 +300,11 @@ public sealed partial class IplsNode
     }
 
     /// <summary>
-    /// W_p ← W_p − Σ wᵢΔᵢ / Σ wᵢ with wᵢ = samplesᵢ / (1 + sᵢ), sᵢ = versions behind; deltas more than
-    /// MaxStaleness versions behind are dropped.
+    /// W_p ← W_p − Σ wᵢΔᵢ / max(Σ wᵢ, Σ nⱼ) with wᵢ = samplesᵢ / (1 + sᵢ), sᵢ = versions behind
+    /// (deltas more than MaxStaleness behind are dropped), and nⱼ the usual round size of every live
+    /// peer j: a peer that sent nothing this window counts as a zero update. Without that term a
+    /// lone small delta (a joiner's 2-sample warm-up round) would move the fleet model as much as a
+    /// full round of everybody, which is the score spike a join must not cause.
     /// </summary>
     private void Aggregate(int p, List<PendingDelta> buffer, DateTimeOffset now)
     {
@@ -329,8 +333,14 @@ public sealed partial class IplsNode
             return;
         }
 
+        double expected = 0;
+        foreach (string peer in ReadyPeers())
+        {
+            expected += _usualSamples.GetValueOrDefault(peer);
+        }
+
         var values = _model.AsSpan(range).ToArray();
-        TensorPrimitives.MultiplyAdd(sum, (float)(-1.0 / totalWeight), values, values);
+        TensorPrimitives.MultiplyAdd(sum, (float)(-1.0 / Math.Max(totalWeight, expected)), values, values);
         if (!FiniteCheck.AllFinite(values))
         {
             LogAggregationNotFinite(p);

@@ -28,6 +28,9 @@ public sealed partial class IplsNode
     private readonly DateTimeOffset[] _lastUpdateAt;
     private readonly List<PendingDelta>?[] _buffers;
     private readonly Dictionary<string, bool> _memberHasModel = new(StringComparer.Ordinal);
+
+    // Samples in each peer's latest delta: its usual round size, for the aggregation denominator.
+    private readonly Dictionary<string, int> _usualSamples = new(StringComparer.Ordinal);
     private readonly HashSet<string> _subscriptions = new(StringComparer.Ordinal);
     private readonly List<NodeAction> _actions = [];
     private readonly Random _random;

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using IplsCore.Persistence;
+using Spectre.Console;
+
+namespace IplsBench.Federation;
+
+/// <summary><c>federation</c>: the reference demo, fault scenarios and traffic scale, on the simulated network.</summary>
+internal static class FederationCommand
+{
+    public static Command Create()
+    {
+        var peers = new Option<int>("--peers") { Description = "Vehicles in the fleet.", DefaultValueFactory = _ => 4 };
+        var partitions = new Option<int>("--partitions") { Description = "IPLS partitions P.", DefaultValueFactory = _ => 8 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the whole run (data, network faults).", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var command = new Command("federation", "Simulate a fleet in virtual time: isolated vs IPLS vs centralized learning, faults (crash, join, loss, split) and traffic scale.")
+        {
+            peers, partitions, seed, json,
+        };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(peers);
+            int p = parse.GetValue(partitions);
+            if (n < 2 || p < 1)
+            {
+                Console.Error.WriteLine("error: --peers must be at least 2 and --partitions at least 1");
+                return 2;
+            }
+
+            var stored = ModelFile.ReadFile(Path.Combine(AppContext.BaseDirectory, "default.iplsm"));
+            var scenarios = new FederationScenarios(n, p, parse.GetValue(seed), stored.Network, stored.Scaler!);
+            var watch = Stopwatch.StartNew();
+            var modes = new Dictionary<string, ModeResult>
+            {
+                ["isolated"] = scenarios.Demo(SharingMode.Isolated),
+                ["ipls"] = scenarios.Demo(SharingMode.Ipls),
+                ["centralized"] = scenarios.Demo(SharingMode.Centralized),
+            };
+            var results = new FederationResults(modes, scenarios.Faults(), scenarios.Scale());
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(results, BenchJsonContext.Default.FederationResults));
+            }
+            else
+            {
+                Print(results, n, p, watch.Elapsed);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(FederationResults r, int peers, int partitions, TimeSpan wall)
+    {
+        var modes = new Table().Title($"reference demo, {peers} vehicles, P = {partitions} (smoothed over 3 s)")
+            .AddColumns("mode", "v1 peak", "v1 recover (s)", "v2 peak", "v2 recover (s)", "v2/v1 peak");
+        foreach (var (name, m) in r.Modes)
+        {
+            modes.AddRow(name, $"{m.V1Peak:F3}", $"{m.V1RecoverSeconds:F0}", $"{m.V2Peak:F3}", $"{m.V2RecoverSeconds:F0}", $"{m.V2ToV1Peak:F2}");
+        }
+
+        AnsiConsole.Write(modes);
+        var faults = new Table().Title("faults (ipls)").AddColumns("scenario", "figure");
+        faults.AddRow("crash: longest gap between rounds on survivors (s)", $"{r.Faults.CrashMaxRoundGapSeconds:F2}");
+        faults.AddRow("crash: longest gap between fleet updates on survivors (s)", $"{r.Faults.CrashMaxUpdateGapSeconds:F2}");
+        faults.AddRow("join: survivors' max score after / before", $"{r.Faults.JoinScoreRatio:F3}");
+        faults.AddRow("10% loss: v2 recovery (s)", $"{r.Faults.Loss10V2RecoverSeconds:F0}");
+        faults.AddRow("30 s split: time to one model after heal (s)", $"{r.Faults.SplitHealRecoverSeconds:F2}");
+        AnsiConsole.Write(faults);
+        var scale = new Table().Title("traffic per peer per round (ipls)").AddColumns("peers", "partitions", "bytes sent", "bytes received", "wall (s)");
+        foreach (var point in r.Scale.Points)
+        {
+            scale.AddRow($"{point.Peers}", $"{point.Partitions}", $"{point.BytesSentPerPeerPerRound:N0}", $"{point.BytesReceivedPerPeerPerRound:N0}", $"{point.WallSeconds:F1}");
+        }
+
+        AnsiConsole.Write(scale);
+        AnsiConsole.MarkupLine($"[grey]wall time {wall.TotalSeconds:F0} s[/]");
+    }
+}

@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using IplsCore.Data;
+using IplsCore.Engine;
+using IplsCore.Scaling;
+using IplsCore.Transport.Simulation;
+
+namespace IplsBench.Federation;
+
+/// <summary>The reference demo and the fault and scale scenarios, all in virtual time.</summary>
+internal sealed class FederationScenarios(int peers, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler)
+{
+    private static readonly TimeSpan WarmUp = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan PhaseCap = TimeSpan.FromMinutes(30);
+
+    /// <summary>If a switched vehicle never crosses the threshold within this time, its phase ends.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    public ModeResult Demo(SharingMode mode, SimulatedNetworkOptions? network = null)
+    {
+        var fleet = NewFleet(mode, peers, network);
+        fleet.Run(WarmUp);
+        var (v1Peak, v1Recover) = SwitchAndWatch(fleet, fleet[0]);
+        var (v2Peak, v2Recover) = SwitchAndWatch(fleet, fleet[1]);
+        return new ModeResult(v1Peak, v1Recover, v2Peak, v2Recover, v1Peak > 0 ? v2Peak / v1Peak : 0);
+    }
+
+    public FaultResults Faults()
+    {
+        // A peer crashes: how long do survivors go without a round, and without a fleet update?
+        var crash = NewFleet(SharingMode.Ipls, peers);
+        crash.Run(WarmUp);
+        var victim = crash[peers - 1];
+        FederationFleet.Crash(victim);
+        var updateGap = WatchUpdateGap(crash, TimeSpan.FromMinutes(2));
+        double roundGap = crash.Vehicles.Where(v => v != victim).Max(v => v.LongestRoundGap.TotalSeconds);
+
+        // A peer joins: survivors' worst smoothed score in the minute after vs the minute before.
+        var join = NewFleet(SharingMode.Ipls, peers);
+        join.Run(WarmUp - TimeSpan.FromMinutes(1));
+        ResetMax(join);
+        join.Run(TimeSpan.FromMinutes(1));
+        double before = join.Vehicles.Max(v => v.MaxSmoothedSince);
+        ResetMax(join);
+        join.AddVehicle();
+        join.Run(TimeSpan.FromMinutes(1));
+        double after = join.Vehicles.Take(peers).Max(v => v.MaxSmoothedSince);
+        if (Environment.GetEnvironmentVariable("IPLS_BENCH_DEBUG") == "1")
+        {
+            Console.Error.WriteLine($"join: before {before:F4} after {after:F4}; per vehicle after: {string.Join(", ", join.Vehicles.Select(v => $"{v.Id}={v.MaxSmoothedSince:F4}"))}");
+        }
+
+        // 10 % message loss: vehicle 2's recovery in the demo.
+        var lossy = Demo(SharingMode.Ipls, new SimulatedNetworkOptions { LossRate = 0.1 });
+
+        // A 30 s split between halves of the fleet, then heal: time until all hold the same model again.
+        var split = NewFleet(SharingMode.Ipls, peers);
+        split.Run(WarmUp);
+        var ids = split.Vehicles.Select(v => v.Id).ToArray();
+        split.Network.Split(ids.Take(ids.Length / 2), ids.Skip(ids.Length / 2));
+        split.Run(TimeSpan.FromSeconds(30));
+        split.Network.Heal();
+        var healedAt = split.Now;
+        split.RunUntil(split.Converged, TimeSpan.FromMinutes(5));
+        double healSeconds = (split.Now - healedAt).TotalSeconds;
+
+        return new FaultResults(roundGap, updateGap, before > 0 ? after / before : 0, lossy.V2RecoverSeconds, healSeconds);
+    }
+
+    public ScaleResults Scale()
+    {
+        var points = new List<ScalePoint>();
+        var sizes = peers >= 16 ? new[] { Math.Max(4, peers / 4), peers } : new[] { peers, peers * 4 };
+        foreach (int n in sizes)
+        {
+            foreach (int p in new[] { partitions, partitions * 4 })
+            {
+                points.Add(MeasureTraffic(n, p));
+            }
+        }
+
+        return new ScaleResults(points);
+    }
+
+    private ScalePoint MeasureTraffic(int n, int p)
+    {
+        var watch = Stopwatch.StartNew();
+        var fleet = new FederationFleet(SharingMode.Ipls, p, seed, initial, scaler);
+        for (int i = 0; i < n; i++)
+        {
+            fleet.AddVehicle();
+        }
+
+        fleet.Run(TimeSpan.FromSeconds(30)); // past warm-up and joining
+        long sentBefore = fleet.Vehicles.Sum(v => ((IplsLink)v.Link).Host.Endpoint.Stats.BytesSent);
+        long receivedBefore = fleet.Vehicles.Sum(v => ((IplsLink)v.Link).Host.Endpoint.Stats.BytesReceived);
+        int roundsBefore = fleet.Vehicles.Sum(v => v.Rounds);
+        fleet.Run(TimeSpan.FromMinutes(1));
+        long sent = fleet.Vehicles.Sum(v => ((IplsLink)v.Link).Host.Endpoint.Stats.BytesSent) - sentBefore;
+        long received = fleet.Vehicles.Sum(v => ((IplsLink)v.Link).Host.Endpoint.Stats.BytesReceived) - receivedBefore;
+        int rounds = fleet.Vehicles.Sum(v => v.Rounds) - roundsBefore;
+        return new ScalePoint(n, p, sent / (double)rounds, received / (double)rounds, watch.Elapsed.TotalSeconds);
+    }
+
+    private FederationFleet NewFleet(SharingMode mode, int count, SimulatedNetworkOptions? network = null)
+    {
+        var fleet = new FederationFleet(mode, partitions, seed, initial, scaler, network);
+        for (int i = 0; i < count; i++)
+        {
+            fleet.AddVehicle();
+        }
+
+        return fleet;
+    }
+
+    private static (double Peak, double RecoverSeconds) SwitchAndWatch(FederationFleet fleet, SimulatedVehicle vehicle)
+    {
+        vehicle.Mode = GeneratorMode.Anomaly;
+        vehicle.Scores.Watch(fleet.Now);
+        fleet.RunUntil(() => vehicle.Scores.Settled(fleet.Now, Patience), PhaseCap);
+        return (vehicle.Scores.Peak, vehicle.Scores.RecoverSeconds(fleet.Now));
+    }
+
+    private static double WatchUpdateGap(FederationFleet fleet, TimeSpan duration)
+    {
+        var lastChange = fleet.Nodes.Where(n => fleet.Vehicles.First(v => v.Id == n.Id).Running).ToDictionary(n => n.Id, _ => fleet.Now);
+        var lastVersions = lastChange.Keys.ToDictionary(id => id, id => fleet.Nodes.First(n => n.Id == id).Versions.ToArray());
+        double longest = 0;
+        var end = fleet.Now + duration;
+        while (fleet.Now < end)
+        {
+            fleet.Run(TimeSpan.FromMilliseconds(250));
+            foreach (var node in fleet.Nodes.Where(n => lastChange.ContainsKey(n.Id)))
+            {
+                if (!node.Versions.SequenceEqual(lastVersions[node.Id]))
+                {
+                    longest = Math.Max(longest, (fleet.Now - lastChange[node.Id]).TotalSeconds);
+                    lastChange[node.Id] = fleet.Now;
+                    lastVersions[node.Id] = node.Versions.ToArray();
+                }
+            }
+        }
+
+        return longest;
+    }
+
+    private static void ResetMax(FederationFleet fleet)
+    {
+        foreach (var vehicle in fleet.Vehicles)
+        {
+            vehicle.MaxSmoothedSince = 0;
+        }
+    }
+}
