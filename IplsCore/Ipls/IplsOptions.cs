@@ -41,6 +41,9 @@ public sealed record IplsOptions
     /// <summary>Deltas trained from a partition more than this many versions old are dropped; younger stale ones weigh 1/(1+s).</summary>
     public int MaxStaleness { get; init; } = 3;
 
+    /// <summary>A peer's delta counts fully only from its round JoinRampRounds on, ramping up linearly before that.</summary>
+    public int JoinRampRounds { get; init; } = 10;
+
     /// <summary>Senders scale deltas down to this L2 norm per partition (0 = no clipping).</summary>
     public float ClipNorm { get; init; }
 
@@ -90,6 +93,11 @@ public sealed record IplsOptions
         if (AggregationWindow <= TimeSpan.Zero || StateRequestRetry <= TimeSpan.Zero || StateTransferTimeout <= TimeSpan.Zero)
         {
             throw new ConfigurationException(nameof(AggregationWindow), AggregationWindow, "windows and timeouts must be positive");
+        }
+
+        if (JoinRampRounds < 1)
+        {
+            throw new ConfigurationException(nameof(JoinRampRounds), JoinRampRounds, "must be ≥ 1");
         }
 
         if (MinPeers < 1 || MaxStaleness < 0 || MaxBufferedDeltas < 1)

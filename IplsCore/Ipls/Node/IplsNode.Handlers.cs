@@ -64,7 +64,7 @@ public sealed partial class IplsNode
             return; // not ours (any more): the current owners got it too
         }
 
-        Buffer(p, new PendingDelta(ContributionId.Of(header.Sender, header.Incarnation, delta.Round, p), header.Sender, delta.BaseVersion, delta.Samples, delta.Delta, now));
+        Buffer(p, new PendingDelta(ContributionId.Of(header.Sender, header.Incarnation, delta.Round, p), header.Sender, delta.BaseVersion, delta.Samples, delta.Round, delta.Delta, now));
     }
 
     private void OnPartitionUpdate(MessageHeader header, PartitionUpdateBody update, DateTimeOffset now)
@@ -300,8 +300,9 @@ public sealed partial class IplsNode
     }
 
     /// <summary>
-    /// W_p ← W_p − Σ wᵢΔᵢ / max(Σ wᵢ, Σ nⱼ) with wᵢ = samplesᵢ / (1 + sᵢ), sᵢ = versions behind
-    /// (deltas more than MaxStaleness behind are dropped), and nⱼ the usual round size of every live
+    /// W_p ← W_p − Σ wᵢΔᵢ / max(Σ wᵢ, Σ nⱼ) with wᵢ = samplesᵢ / (1 + sᵢ) · min(1, roundᵢ / JoinRampRounds),
+    /// sᵢ = versions behind (deltas more than MaxStaleness behind are dropped), the ramp keeping a
+    /// newcomer's first rounds (fresh optimizer, big steps) from shaking the fleet model, and nⱼ the usual round size of every live
     /// peer j: a peer that sent nothing this window counts as a zero update. Without that term a
     /// lone small delta (a joiner's 2-sample warm-up round) would move the fleet model as much as a
     /// full round of everybody, which is the score spike a join must not cause.
@@ -321,7 +322,7 @@ public sealed partial class IplsNode
                 continue;
             }
 
-            float weight = d.Samples / (1f + staleness);
+            float weight = d.Samples / (1f + staleness) * Math.Clamp(d.Round / (float)_options.JoinRampRounds, 0f, 1f);
             TensorPrimitives.MultiplyAdd(d.Delta, weight, sum, sum);
             totalWeight += weight;
             included.Add(d.Id);

@@ -254,7 +254,7 @@ public sealed partial class IplsNode
             var body = new DeltaBody(p, baseVersions[p], samples, round, slice);
             if (Array.IndexOf(_owners[p], Id) >= 0)
             {
-                Buffer(p, new PendingDelta(ContributionId.Of(Id, Incarnation, round, p), Id, baseVersions[p], samples, slice, now));
+                Buffer(p, new PendingDelta(ContributionId.Of(Id, Incarnation, round, p), Id, baseVersions[p], samples, round, slice, now));
             }
 
             Send(_options.DeltaTopic(p), body, now);

@@ -66,7 +66,8 @@ internal static class FederationCommand
         var faults = new Table().Title("faults (ipls)").AddColumns("scenario", "figure");
         faults.AddRow("crash: longest gap between rounds on survivors (s)", $"{r.Faults.CrashMaxRoundGapSeconds:F2}");
         faults.AddRow("crash: longest gap between fleet updates on survivors (s)", $"{r.Faults.CrashMaxUpdateGapSeconds:F2}");
-        faults.AddRow("join: survivors' max score after / before", $"{r.Faults.JoinScoreRatio:F3}");
+        faults.AddRow("join: survivors' max score, minute after / minute before", $"{r.Faults.JoinScoreRatio:F3}");
+        faults.AddRow("join: survivors' max score, minute after / same minute without the join", $"{r.Faults.JoinVsNoJoinRatio:F3}");
         faults.AddRow("10% loss: v2 recovery (s)", $"{r.Faults.Loss10V2RecoverSeconds:F0}");
         faults.AddRow("30 s split: time to one model after heal (s)", $"{r.Faults.SplitHealRecoverSeconds:F2}");
         AnsiConsole.Write(faults);

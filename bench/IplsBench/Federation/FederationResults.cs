@@ -13,6 +13,7 @@ internal sealed record FaultResults(
     [property: JsonPropertyName("crash_max_round_gap_s")] double CrashMaxRoundGapSeconds,
     [property: JsonPropertyName("crash_max_update_gap_s")] double CrashMaxUpdateGapSeconds,
     [property: JsonPropertyName("join_score_ratio")] double JoinScoreRatio,
+    [property: JsonPropertyName("join_vs_no_join_ratio")] double JoinVsNoJoinRatio,
     [property: JsonPropertyName("loss10_v2_recover_s")] double Loss10V2RecoverSeconds,
     [property: JsonPropertyName("split_heal_recover_s")] double SplitHealRecoverSeconds);
 
