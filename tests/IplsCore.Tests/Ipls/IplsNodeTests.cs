@@ -7,7 +7,8 @@ namespace IplsCore.Tests.Ipls;
 public class IplsNodeTests
 {
     private const int Parameters = 40;
-    private static readonly IplsOptions Options = new() { FleetId = "t", Partitions = 4, Replication = 2 };
+    // No join ramp here, so expected values stay simple; the ramp has its own test.
+    private static readonly IplsOptions Options = new() { FleetId = "t", Partitions = 4, Replication = 2, JoinRampRounds = 1 };
 
     private static float[] Model(float value) => Enumerable.Repeat(value, Parameters).ToArray();
 
@@ -263,5 +264,32 @@ public class IplsNodeTests
         // b owns every partition (2 peers, R = 2) and refuses the stale delta on arrival; a drops its own copy when aggregating.
         Assert.Equal(Options.Partitions, harness["b"].Counters.Rejected(RejectReason.Stale));
         Assert.Equal(Options.Partitions, harness["a"].Counters.DeltasDropped);
+    }
+
+    [Fact]
+    public void NewcomersFirstRounds_WeighLess_AndCountAgainstTheUsualRoundOfEveryPeer()
+    {
+        var harness = new NodeHarness(Options with { JoinRampRounds = 10 }, Model(1f));
+        harness.Add("a");
+        harness.Add("b");
+        harness.Run(TimeSpan.FromSeconds(5));
+        var versions = harness["a"].Versions.ToArray();
+
+        // Round 10 counts fully; b's round 1 only a tenth. Both usually train on 33 samples.
+        harness["a"].SubmitDelta(Model(0.5f), versions, 33, 10, harness.Now);
+        harness["b"].SubmitDelta(Model(-0.5f), versions, 33, 1, harness.Now);
+        harness.Pump();
+        harness.Run(TimeSpan.FromSeconds(1));
+
+        // (33·0.5 − 3.3·0.5) / max(36.3, 66) = 14.85 / 66
+        float expected = 1f - (14.85f / 66f);
+        Assert.All(harness["a"].FleetModel.ToArray(), v => Assert.Equal(expected, v, 1e-5f));
+
+        // A lone delta later on moves the model by its share of the usual total only.
+        versions = harness["a"].Versions.ToArray();
+        harness["a"].SubmitDelta(Model(0.66f), versions, 33, 11, harness.Now);
+        harness.Pump();
+        harness.Run(Options.AggregationWindow + TimeSpan.FromSeconds(1));
+        Assert.All(harness["b"].FleetModel.ToArray(), v => Assert.Equal(expected - 0.33f, v, 1e-5f));
     }
 }
