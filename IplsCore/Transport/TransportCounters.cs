@@ -1,0 +1,34 @@
+namespace IplsCore.Transport;
+
+/// <summary>Traffic and drops of one transport; updated from several threads.</summary>
+public sealed class TransportCounters
+{
+    private long _published;
+    private long _publishedBytes;
+    private long _received;
+    private long _droppedQueueFull;
+    private long _reconnects;
+
+    public long Published => Interlocked.Read(ref _published);
+
+    public long PublishedBytes => Interlocked.Read(ref _publishedBytes);
+
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Incoming messages dropped because the receive queue was full.</summary>
+    public long DroppedQueueFull => Interlocked.Read(ref _droppedQueueFull);
+
+    public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    internal void OnPublished(int bytes)
+    {
+        Interlocked.Increment(ref _published);
+        Interlocked.Add(ref _publishedBytes, bytes);
+    }
+
+    internal void OnReceived() => Interlocked.Increment(ref _received);
+
+    internal void OnDropped() => Interlocked.Increment(ref _droppedQueueFull);
+
+    internal void OnReconnected() => Interlocked.Increment(ref _reconnects);
+}
