@@ -12,7 +12,7 @@ namespace IplsCore.Ipls;
 /// </summary>
 public sealed record IplsOptions
 {
-    /// <summary>Namespace of the fleet's topics, so two fleets on one broker or IPFS network never mix.</summary>
+    /// <summary>Namespace of the fleet's topics (under the transport's own prefix), so two fleets on one broker or IPFS network never mix.</summary>
     public string FleetId { get; init; } = "default";
 
     /// <summary>P: how many partitions the parameter vector is cut into.</summary>
@@ -62,11 +62,26 @@ public sealed record IplsOptions
     /// <summary>Deltas an owner buffers per partition before dropping the oldest.</summary>
     public int MaxBufferedDeltas { get; init; } = 1024;
 
-    public string ControlTopic => $"ipls/{FleetId}/control";
+    /// <summary>
+    /// Applies the reference adConfig.json keys that have a meaning here (see the class summary);
+    /// a null argument leaves the current value.
+    /// </summary>
+    public IplsOptions WithReferenceKeys(int? iplsModelPartitions, int? iplsMinPartitions, int? iplsMinPeers, bool? peerDataisSynchronous)
+    {
+        _ = iplsMinPartitions; // accepted for compatibility; rendezvous hashing balances ownership by itself
+        return this with
+        {
+            Partitions = iplsModelPartitions ?? Partitions,
+            MinPeers = iplsMinPeers ?? MinPeers,
+            Synchronous = peerDataisSynchronous ?? Synchronous,
+        };
+    }
 
-    public string ModelTopic => $"ipls/{FleetId}/model";
+    public string ControlTopic => $"{FleetId}/control";
 
-    public string DeltaTopic(int partition) => $"ipls/{FleetId}/delta/{partition}";
+    public string ModelTopic => $"{FleetId}/model";
+
+    public string DeltaTopic(int partition) => $"{FleetId}/delta/{partition}";
 
     public void Validate(int parameterCount)
     {

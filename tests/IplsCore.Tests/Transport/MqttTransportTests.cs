@@ -38,12 +38,12 @@ public sealed class MqttTransportTests : IAsyncLifetime
     {
         var a = test.Transport(port);
         var b = test.Transport(port);
-        await b.SubscribeAsync("ipls/x/control", CancellationToken.None);
+        await b.SubscribeAsync("fleet/control", CancellationToken.None);
 
-        await a.PublishAsync("ipls/x/control", "hello"u8.ToArray(), CancellationToken.None);
+        await a.PublishAsync("fleet/control", "hello"u8.ToArray(), CancellationToken.None);
         var message = await NextAsync(b);
 
-        Assert.Equal("ipls/x/control", message.Topic);
+        Assert.Equal("fleet/control", message.Topic);
         Assert.Equal("hello", Encoding.UTF8.GetString(message.Payload));
         Assert.Equal(1, a.Counters.Published);
 
@@ -130,7 +130,7 @@ public sealed class MqttTransportTests : IAsyncLifetime
         var server = await Brokers.StartMqttNetAsync(port);
         var a = Transport(port);
         var b = Transport(port);
-        await b.SubscribeAsync("ipls/x/model", CancellationToken.None);
+        await b.SubscribeAsync("fleet/model", CancellationToken.None);
         await a.WaitConnectedAsync(Wait, CancellationToken.None);
 
         await server.StopAsync(new MQTTnet.Server.MqttServerStopOptions());
@@ -146,7 +146,7 @@ public sealed class MqttTransportTests : IAsyncLifetime
             await Task.Delay(50);
         }
 
-        await a.PublishAsync("ipls/x/model", new byte[] { 42 }, CancellationToken.None);
+        await a.PublishAsync("fleet/model", new byte[] { 42 }, CancellationToken.None);
         var message = await NextAsync(b);
 
         Assert.Equal([42], message.Payload);
