@@ -65,6 +65,24 @@ public sealed partial class IplsNode
         }
 
         Buffer(p, new PendingDelta(ContributionId.Of(header.Sender, header.Incarnation, delta.Round, p), header.Sender, delta.BaseVersion, delta.Samples, delta.Round, delta.Delta, now));
+        AggregateIfComplete(p, now);
+    }
+
+    /// <summary>
+    /// The primary publishes as soon as every live peer has contributed, not at its next tick: peers
+    /// start their next round a sample later, and should start it from the new version.
+    /// </summary>
+    private void AggregateIfComplete(int p, DateTimeOffset now)
+    {
+        var buffer = _buffers[p];
+        if (Role == PeerRole.Peer && IsSynchronized && buffer is { Count: > 0 } && _owners[p].Length > 0 && _owners[p][0] == Id)
+        {
+            var ready = ReadyPeers();
+            if (ready.Count >= _options.MinPeers && ContributorsCoverAll(buffer, ready))
+            {
+                Aggregate(p, buffer, now);
+            }
+        }
     }
 
     private void OnPartitionUpdate(MessageHeader header, PartitionUpdateBody update, DateTimeOffset now)

@@ -259,6 +259,7 @@ public sealed partial class IplsNode
 
             Send(_options.DeltaTopic(p), body, now);
             Counters.DeltasSent++;
+            AggregateIfComplete(p, now);
         }
     }
 

@@ -15,9 +15,10 @@ internal static class FederationCommand
         var partitions = new Option<int>("--partitions") { Description = "IPLS partitions P.", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of the whole run (data, network faults).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var model = new Option<string?>("--model") { Description = "Initial model (.iplsm with scaler); default: the agents' default model." };
         var command = new Command("federation", "Simulate a fleet in virtual time: isolated vs IPLS vs centralized learning, faults (crash, join, loss, split) and traffic scale.")
         {
-            peers, partitions, seed, json,
+            peers, partitions, seed, json, model,
         };
         command.SetAction(parse =>
         {
@@ -29,7 +30,13 @@ internal static class FederationCommand
                 return 2;
             }
 
-            var stored = ModelFile.ReadFile(Path.Combine(AppContext.BaseDirectory, "default.iplsm"));
+            var stored = ModelFile.ReadFile(parse.GetValue(model) ?? Path.Combine(AppContext.BaseDirectory, "default.iplsm"));
+            if (stored.Scaler is null)
+            {
+                Console.Error.WriteLine("error: the model file holds no scaler");
+                return 2;
+            }
+
             var scenarios = new FederationScenarios(n, p, parse.GetValue(seed), stored.Network, stored.Scaler!);
             var watch = Stopwatch.StartNew();
             var modes = new Dictionary<string, ModeResult>

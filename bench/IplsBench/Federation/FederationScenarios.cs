@@ -122,6 +122,11 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
 
     private static (double Peak, double RecoverSeconds) SwitchAndWatch(FederationFleet fleet, SimulatedVehicle vehicle)
     {
+        if (Environment.GetEnvironmentVariable("IPLS_BENCH_DEBUG") == "1")
+        {
+            Console.Error.WriteLine($"{fleet.Mode} switch {vehicle.Id} at {fleet.Now:HH:mm:ss.fff}: smoothed scores {string.Join(" ", fleet.Vehicles.Select(v => $"{v.Id}={v.Scores.Smoothed:F4}/r{v.Rounds}"))}");
+        }
+
         vehicle.Mode = GeneratorMode.Anomaly;
         vehicle.Scores.Watch(fleet.Now);
         fleet.RunUntil(() => vehicle.Scores.Settled(fleet.Now, Patience), PhaseCap);
