@@ -15,18 +15,20 @@ internal static class FederationCommand
         var partitions = new Option<int>("--partitions") { Description = "IPLS partitions P.", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of the whole run (data, network faults).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
+        var runs = new Option<int>("--runs") { Description = "Repeat the demo with this many consecutive seeds and report means.", DefaultValueFactory = _ => 8 };
         var model = new Option<string?>("--model") { Description = "Initial model (.iplsm with scaler); default: the agents' default model." };
         var command = new Command("federation", "Simulate a fleet in virtual time: isolated vs IPLS vs centralized learning, faults (crash, join, loss, split) and traffic scale.")
         {
-            peers, partitions, seed, json, model,
+            peers, partitions, seed, runs, json, model,
         };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(peers);
             int p = parse.GetValue(partitions);
-            if (n < 2 || p < 1)
+            int r = parse.GetValue(runs);
+            if (n < 2 || p < 1 || r < 1)
             {
-                Console.Error.WriteLine("error: --peers must be at least 2 and --partitions at least 1");
+                Console.Error.WriteLine("error: --peers must be at least 2, --partitions and --runs at least 1");
                 return 2;
             }
 
@@ -41,11 +43,11 @@ internal static class FederationCommand
             var watch = Stopwatch.StartNew();
             var modes = new Dictionary<string, ModeResult>
             {
-                ["isolated"] = scenarios.Demo(SharingMode.Isolated),
-                ["ipls"] = scenarios.Demo(SharingMode.Ipls),
-                ["centralized"] = scenarios.Demo(SharingMode.Centralized),
+                ["isolated"] = scenarios.Demo(SharingMode.Isolated, r),
+                ["ipls"] = scenarios.Demo(SharingMode.Ipls, r),
+                ["centralized"] = scenarios.Demo(SharingMode.Centralized, r),
             };
-            var results = new FederationResults(modes, scenarios.Faults(), scenarios.Scale());
+            var results = new FederationResults(modes, scenarios.Faults(r), scenarios.Scale());
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(results, BenchJsonContext.Default.FederationResults));
@@ -62,7 +64,7 @@ internal static class FederationCommand
 
     private static void Print(FederationResults r, int peers, int partitions, TimeSpan wall)
     {
-        var modes = new Table().Title($"reference demo, {peers} vehicles, P = {partitions} (smoothed over 3 s)")
+        var modes = new Table().Title($"reference demo, {peers} vehicles, P = {partitions}, mean of runs (scores smoothed over 3 s)")
             .AddColumns("mode", "v1 peak", "v1 recover (s)", "v2 peak", "v2 recover (s)", "v2/v1 peak");
         foreach (var (name, m) in r.Modes)
         {

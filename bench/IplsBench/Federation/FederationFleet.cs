@@ -24,7 +24,7 @@ internal sealed class FederationFleet
         _initial = initial;
         _scaler = scaler;
         _seed = seed;
-        Options = new IplsOptions { FleetId = "bench", Partitions = partitions, Replication = 2 };
+        Options = new IplsOptions { FleetId = "bench", Partitions = partitions, Replication = 2, JoinRampRounds = int.TryParse(Environment.GetEnvironmentVariable("IPLS_RAMP"), out int ramp) ? ramp : 10 };
         Network = new SimulatedNetwork(seed, network);
         if (mode == SharingMode.Centralized)
         {

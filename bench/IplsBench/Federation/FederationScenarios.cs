@@ -15,6 +15,23 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
     /// <summary>If a switched vehicle never crosses the threshold within this time, its phase ends.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
+    /// <summary>The demo repeated with <paramref name="runs"/> consecutive seeds; each figure is the mean over runs (single runs are noisy).</summary>
+    public ModeResult Demo(SharingMode mode, int runs, SimulatedNetworkOptions? network = null)
+    {
+        var results = new List<ModeResult>();
+        for (int run = 0; run < runs; run++)
+        {
+            results.Add(new FederationScenarios(peers, partitions, seed + run, initial, scaler).Demo(mode, network));
+        }
+
+        return new ModeResult(
+            results.Average(r => r.V1Peak),
+            results.Average(r => r.V1RecoverSeconds),
+            results.Average(r => r.V2Peak),
+            results.Average(r => r.V2RecoverSeconds),
+            results.Average(r => r.V2ToV1Peak));
+    }
+
     public ModeResult Demo(SharingMode mode, SimulatedNetworkOptions? network = null)
     {
         var fleet = NewFleet(mode, peers, network);
@@ -24,7 +41,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
         return new ModeResult(v1Peak, v1Recover, v2Peak, v2Recover, v1Peak > 0 ? v2Peak / v1Peak : 0);
     }
 
-    public FaultResults Faults()
+    public FaultResults Faults(int runs)
     {
         // A peer crashes: how long do survivors go without a round, and without a fleet update?
         var crash = NewFleet(SharingMode.Ipls, peers);
@@ -41,7 +58,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
         var (_, control) = JoinRun(peers, join: false);
 
         // 10 % message loss: vehicle 2's recovery in the demo.
-        var lossy = Demo(SharingMode.Ipls, new SimulatedNetworkOptions { LossRate = 0.1 });
+        var lossy = Demo(SharingMode.Ipls, runs, new SimulatedNetworkOptions { LossRate = 0.1 });
 
         // A 30 s split between halves of the fleet, then heal: time until all hold the same model again.
         var split = NewFleet(SharingMode.Ipls, peers);

@@ -9,7 +9,7 @@ public sealed class DefaultModelTests : IDisposable
 {
     /// <summary>The exact arguments documented in the README.</summary>
     internal static readonly string[] RecipeArguments =
-        ["train", "--synthetic", "normal", "--rows", "20000", "--epochs", "30", "--seed", "123", "--scaler-synthetic"];
+        ["train", "--synthetic", "normal", "--rows", "20000", "--epochs", "300", "--seed", "123", "--scaler-synthetic"];
 
     private readonly TempDirectory _dir = new();
 
