@@ -156,22 +156,7 @@ public class ReferenceParameterReaderTests
     [Fact]
     public void Read_RandomCorruption_OnlyEverThrowsModelFormatException()
     {
-        byte[] original = JavaSerializationFixtureWriter.ArrayListOfDoubles([1, 2, 3, 4]);
-        var random = new Random(1234);
-
-        for (int trial = 0; trial < 3000; trial++)
-        {
-            byte[] bytes = (byte[])original.Clone();
-            int flips = random.Next(1, 4);
-            for (int i = 0; i < flips; i++)
-            {
-                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-            }
-
-            Exception? error = Record.Exception(() => Read(bytes));
-
-            Assert.True(error is null or ModelFormatException, $"trial {trial}: {error}");
-        }
+        CorruptionFuzz.AssertOnlyModelFormatException(JavaSerializationFixtureWriter.ArrayListOfDoubles([1, 2, 3, 4]), 1234, bytes => Read(bytes));
     }
 
     [Fact]

@@ -183,22 +183,7 @@ public class ReferenceScalerReaderTests
     [Fact]
     public void Read_RandomCorruption_OnlyEverThrowsModelFormatException()
     {
-        byte[] original = (Basic with { LabelMin = [0f], LabelMax = [1f] }).ToBytes();
-        var random = new Random(4321);
-
-        for (int trial = 0; trial < 3000; trial++)
-        {
-            byte[] bytes = (byte[])original.Clone();
-            int flips = random.Next(1, 4);
-            for (int i = 0; i < flips; i++)
-            {
-                bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
-            }
-
-            Exception? error = Record.Exception(() => Read(bytes));
-
-            Assert.True(error is null or ModelFormatException, $"trial {trial}: {error}");
-        }
+        CorruptionFuzz.AssertOnlyModelFormatException((Basic with { LabelMin = [0f], LabelMax = [1f] }).ToBytes(), 4321, bytes => Read(bytes));
     }
 
     [Fact]
