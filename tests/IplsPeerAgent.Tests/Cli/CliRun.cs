@@ -24,6 +24,6 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         var line = Assert.Single(ErrorLines);
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains(expectedFragment, line, StringComparison.Ordinal);
-        Assert.DoesNotContain(" at ", Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", Error, StringComparison.Ordinal); // a stack frame
     }
 }
