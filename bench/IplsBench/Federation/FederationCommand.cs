@@ -15,7 +15,7 @@ internal static class FederationCommand
         var partitions = new Option<int>("--partitions") { Description = "IPLS partitions P.", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of the whole run (data, network faults).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
-        var runs = new Option<int>("--runs") { Description = "Repeat the demo with this many consecutive seeds and report means.", DefaultValueFactory = _ => 8 };
+        var runs = new Option<int?>("--runs") { Description = "Repeat the demo with this many consecutive seeds and report means (default 8, or 2 above 16 peers)." };
         var model = new Option<string?>("--model") { Description = "Initial model (.iplsm with scaler); default: the agents' default model." };
         var command = new Command("federation", "Simulate a fleet in virtual time: isolated vs IPLS vs centralized learning, faults (crash, join, loss, split) and traffic scale.")
         {
@@ -25,7 +25,7 @@ internal static class FederationCommand
         {
             int n = parse.GetValue(peers);
             int p = parse.GetValue(partitions);
-            int r = parse.GetValue(runs);
+            int r = parse.GetValue(runs) ?? (n <= 16 ? 8 : 2);
             if (n < 2 || p < 1 || r < 1)
             {
                 Console.Error.WriteLine("error: --peers must be at least 2, --partitions and --runs at least 1");
