@@ -22,6 +22,12 @@ public sealed class SimulatedNetwork
     private HashSet<string>? _splitGroupB;
     private long _sequence;
 
+    /// <summary>
+    /// Held while events run and by <see cref="SimulatedTransport"/> calls from other threads, so async
+    /// code can share the network with the thread that drives time. Re-entrant: handlers publish.
+    /// </summary>
+    internal object Gate { get; } = new();
+
     public SimulatedNetwork(int seed, SimulatedNetworkOptions? options = null, DateTimeOffset? start = null)
     {
         _random = new Random(seed);
@@ -31,7 +37,14 @@ public sealed class SimulatedNetwork
         Time = new VirtualTimeProvider(this);
     }
 
-    public DateTimeOffset Now { get; private set; }
+    // Ticks in a long so other threads (async code on virtual time) never read a torn value.
+    private long _nowTicks;
+
+    public DateTimeOffset Now
+    {
+        get => new(Volatile.Read(ref _nowTicks), TimeSpan.Zero);
+        private set => Volatile.Write(ref _nowTicks, value.UtcTicks);
+    }
 
     public VirtualTimeProvider Time { get; }
 
@@ -111,8 +124,11 @@ public sealed class SimulatedNetwork
     public void Schedule(TimeSpan delay, Action action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        var at = Now + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
-        _events.Enqueue(action, (at.UtcTicks, _sequence++));
+        lock (Gate)
+        {
+            var at = Now + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+            _events.Enqueue(action, (at.UtcTicks, _sequence++));
+        }
     }
 
     /// <summary>Like <see cref="Schedule"/>, but void if the node crashes before it fires.</summary>
@@ -134,19 +150,25 @@ public sealed class SimulatedNetwork
     /// <summary>Processes every event due up to <paramref name="until"/>, then sets the clock to it.</summary>
     public void RunUntil(DateTimeOffset until)
     {
-        while (_events.TryPeek(out _, out var key) && key.Ticks <= until.UtcTicks)
+        lock (Gate)
         {
-            var action = _events.Dequeue();
-            Now = new DateTimeOffset(key.Ticks, TimeSpan.Zero);
-            EventsProcessed++;
-            action();
-        }
+            while (_events.TryPeek(out _, out var key) && key.Ticks <= until.UtcTicks)
+            {
+                var action = _events.Dequeue();
+                Now = new DateTimeOffset(key.Ticks, TimeSpan.Zero);
+                EventsProcessed++;
+                action();
+            }
 
-        if (until > Now)
-        {
-            Now = until;
+            if (until > Now)
+            {
+                Now = until;
+            }
         }
     }
+
+    /// <summary>An <see cref="IIplsTransport"/> for async code (agents in tests) on an attached node.</summary>
+    public SimulatedTransport CreateTransport(string nodeId, int receiveCapacity = 4096) => new(this, nodeId, receiveCapacity);
 
     internal void Publish(SimulatedEndpoint sender, string topic, byte[] payload)
     {
