@@ -16,10 +16,12 @@ internal static class FederationCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the whole run (data, network faults).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var runs = new Option<int?>("--runs") { Description = "Repeat the demo with this many consecutive seeds and report means (default 8, or 2 above 16 peers)." };
+        var scoreWith = new Option<string>("--score-with") { Description = "Score with the fleet model each round starts from (fleet) or with the locally fitted model, as the reference (local).", DefaultValueFactory = _ => "fleet" };
+        scoreWith.AcceptOnlyFromAmong("fleet", "local");
         var model = new Option<string?>("--model") { Description = "Initial model (.iplsm with scaler); default: the agents' default model." };
         var command = new Command("federation", "Simulate a fleet in virtual time: isolated vs IPLS vs centralized learning, faults (crash, join, loss, split) and traffic scale.")
         {
-            peers, partitions, seed, runs, json, model,
+            peers, partitions, seed, runs, scoreWith, json, model,
         };
         command.SetAction(parse =>
         {
@@ -39,7 +41,8 @@ internal static class FederationCommand
                 return 2;
             }
 
-            var scenarios = new FederationScenarios(n, p, parse.GetValue(seed), stored.Network, stored.Scaler!);
+            var scoring = parse.GetValue(scoreWith) == "local" ? ScoringSource.Local : ScoringSource.Fleet;
+            var scenarios = new FederationScenarios(n, p, parse.GetValue(seed), stored.Network, stored.Scaler!, scoring);
             var watch = Stopwatch.StartNew();
             var modes = new Dictionary<string, ModeResult>
             {
@@ -54,7 +57,7 @@ internal static class FederationCommand
             }
             else
             {
-                Print(results, n, p, watch.Elapsed);
+                Print(results, n, p, scoring, watch.Elapsed);
             }
 
             return 0;
@@ -62,9 +65,9 @@ internal static class FederationCommand
         return command;
     }
 
-    private static void Print(FederationResults r, int peers, int partitions, TimeSpan wall)
+    private static void Print(FederationResults r, int peers, int partitions, ScoringSource scoring, TimeSpan wall)
     {
-        var modes = new Table().Title($"reference demo, {peers} vehicles, P = {partitions}, mean of runs (scores smoothed over 3 s)")
+        var modes = new Table().Title($"reference demo, {peers} vehicles, P = {partitions}, scoring with the {scoring.ToString().ToLowerInvariant()} model, mean of runs (scores smoothed over 3 s)")
             .AddColumns("mode", "v1 peak", "v1 recover (s)", "v2 peak", "v2 recover (s)", "v2/v1 peak");
         foreach (var (name, m) in r.Modes)
         {

@@ -18,13 +18,14 @@ internal sealed class FederationFleet
     private readonly CentralAggregator? _central;
     private readonly Dictionary<string, long> _incarnations = new(StringComparer.Ordinal);
 
-    public FederationFleet(SharingMode mode, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, SimulatedNetworkOptions? network = null)
+    public FederationFleet(SharingMode mode, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, ScoringSource scoring, SimulatedNetworkOptions? network = null)
     {
         Mode = mode;
+        Scoring = scoring;
         _initial = initial;
         _scaler = scaler;
         _seed = seed;
-        Options = new IplsOptions { FleetId = "bench", Partitions = partitions, Replication = 2, JoinRampRounds = int.TryParse(Environment.GetEnvironmentVariable("IPLS_RAMP"), out int ramp) ? ramp : 10 };
+        Options = new IplsOptions { FleetId = "bench", Partitions = partitions, Replication = 2, };
         Network = new SimulatedNetwork(seed, network);
         if (mode == SharingMode.Centralized)
         {
@@ -35,6 +36,8 @@ internal sealed class FederationFleet
     }
 
     public SharingMode Mode { get; }
+
+    public ScoringSource Scoring { get; }
 
     public IplsOptions Options { get; }
 
@@ -55,7 +58,7 @@ internal sealed class FederationFleet
             SharingMode.Centralized => new CentralLink(_central!),
             _ => new IplsLink(new SimulatedNodeHost(Network, NewNode(id)), () => Network.Now),
         };
-        var vehicle = new SimulatedVehicle(id, _initial, _scaler, Options.Partitions, _seed * 1000 + Vehicles.Count, link);
+        var vehicle = new SimulatedVehicle(id, _initial, _scaler, Options.Partitions, _seed * 1000 + Vehicles.Count, link, Scoring);
         Vehicles.Add(vehicle);
         return vehicle;
     }

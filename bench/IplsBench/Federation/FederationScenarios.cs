@@ -7,12 +7,12 @@ using IplsCore.Transport.Simulation;
 namespace IplsBench.Federation;
 
 /// <summary>The reference demo and the fault and scale scenarios, all in virtual time.</summary>
-internal sealed class FederationScenarios(int peers, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler)
+internal sealed class FederationScenarios(int peers, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, ScoringSource scoring)
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromMinutes(2);
-    // A vehicle that has not recovered after this long is reported with this recovery time (at 100
-    // peers, 99 normal vehicles can keep vehicle 1's share of the fleet model from ever moving enough).
-    private static readonly TimeSpan PhaseCap = TimeSpan.FromMinutes(10);
+    // A vehicle that has not recovered after this long is reported with this recovery time: in large
+    // fleets, the normal vehicles can keep vehicle 1's share of the fleet model from ever moving enough.
+    private readonly TimeSpan _phaseCap = TimeSpan.FromMinutes(peers <= 16 ? 30 : 10);
 
     /// <summary>If a switched vehicle never crosses the threshold within this time, its phase ends.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -23,7 +23,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
         var results = new List<ModeResult>();
         for (int run = 0; run < runs; run++)
         {
-            results.Add(new FederationScenarios(peers, partitions, seed + run, initial, scaler).Demo(mode, network));
+            results.Add(new FederationScenarios(peers, partitions, seed + run, initial, scaler, scoring).Demo(mode, network));
         }
 
         return new ModeResult(
@@ -94,7 +94,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
     private ScalePoint MeasureTraffic(int n, int p)
     {
         var watch = Stopwatch.StartNew();
-        var fleet = new FederationFleet(SharingMode.Ipls, p, seed, initial, scaler);
+        var fleet = new FederationFleet(SharingMode.Ipls, p, seed, initial, scaler, scoring);
         for (int i = 0; i < n; i++)
         {
             fleet.AddVehicle();
@@ -113,7 +113,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
 
     private FederationFleet NewFleet(SharingMode mode, int count, SimulatedNetworkOptions? network = null)
     {
-        var fleet = new FederationFleet(mode, partitions, seed, initial, scaler, network);
+        var fleet = new FederationFleet(mode, partitions, seed, initial, scaler, scoring, network);
         for (int i = 0; i < count; i++)
         {
             fleet.AddVehicle();
@@ -139,16 +139,11 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
         return (before, fleet.Vehicles.Take(count).Max(v => v.MaxSmoothedSince));
     }
 
-    private static (double Peak, double RecoverSeconds) SwitchAndWatch(FederationFleet fleet, SimulatedVehicle vehicle)
+    private (double Peak, double RecoverSeconds) SwitchAndWatch(FederationFleet fleet, SimulatedVehicle vehicle)
     {
-        if (Environment.GetEnvironmentVariable("IPLS_BENCH_DEBUG") == "1")
-        {
-            Console.Error.WriteLine($"{fleet.Mode} switch {vehicle.Id} at {fleet.Now:HH:mm:ss.fff}: smoothed scores {string.Join(" ", fleet.Vehicles.Select(v => $"{v.Id}={v.Scores.Smoothed:F4}/r{v.Rounds}"))}");
-        }
-
         vehicle.Mode = GeneratorMode.Anomaly;
         vehicle.Scores.Watch(fleet.Now);
-        fleet.RunUntil(() => vehicle.Scores.Settled(fleet.Now, Patience), PhaseCap);
+        fleet.RunUntil(() => vehicle.Scores.Settled(fleet.Now, Patience), _phaseCap);
         return (vehicle.Scores.Peak, vehicle.Scores.RecoverSeconds(fleet.Now));
     }
 

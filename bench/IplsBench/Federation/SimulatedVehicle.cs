@@ -7,7 +7,8 @@ namespace IplsBench.Federation;
 /// <summary>
 /// One vehicle as the reference runs it: a sample every 250 ms is scored and buffered; every
 /// updateFrequency + 1 samples (2 during warm-up) the model is reset to the fleet model, fitted for
-/// 3 epochs, and the delta (start − fitted) is shared. After warm-up, scores use the locally fitted model.
+/// 3 epochs, and the delta (start − fitted) is shared. After warm-up, scores use either the model the
+/// round started from (the fleet model) or, as the reference does, the locally fitted one.
 /// </summary>
 internal sealed class SimulatedVehicle
 {
@@ -23,9 +24,10 @@ internal sealed class SimulatedVehicle
     private readonly float[] _delta;
     private int _buffered;
 
-    public SimulatedVehicle(string id, DenseNetwork initial, MinMaxScaler scaler, int partitions, int seed, IFleetLink link)
+    public SimulatedVehicle(string id, DenseNetwork initial, MinMaxScaler scaler, int partitions, int seed, IFleetLink link, ScoringSource scoring)
     {
         Id = id;
+        Scoring = scoring;
         _scaler = scaler;
         Link = link;
         _source = new SyntheticVehicleData(seed);
@@ -46,6 +48,8 @@ internal sealed class SimulatedVehicle
     public string Id { get; }
 
     public IFleetLink Link { get; }
+
+    public ScoringSource Scoring { get; }
 
     public GeneratorMode Mode
     {
@@ -86,6 +90,10 @@ internal sealed class SimulatedVehicle
         {
             Link.CopyBase(_base, _baseVersions, _trainer.Network.Parameters);
             _trainer.Network.SetParameters(_base);
+            if (Scoring == ScoringSource.Fleet && Rounds >= ReferenceCadence.WarmUpRounds)
+            {
+                _scorer.Model = ScoringModel.Create(_trainer.Network, _scaler);
+            }
         }
 
         _scaler.Transform(_sample, _scaled);
@@ -102,7 +110,7 @@ internal sealed class SimulatedVehicle
         Rounds++;
         Link.Submit(_delta, _baseVersions, _buffered, Rounds);
         _buffered = 0;
-        if (Rounds > ReferenceCadence.WarmUpRounds)
+        if (Scoring == ScoringSource.Local && Rounds > ReferenceCadence.WarmUpRounds)
         {
             _scorer.Model = ScoringModel.Create(_trainer.Network, _scaler);
         }
