@@ -141,4 +141,65 @@ public class IplsOnSimulatedNetworkTests
 
         Assert.Equal(Run(), Run());
     }
+
+    [Fact]
+    public void AllNodes_AgreeOnOwners_AndEachPartitionHasTwo()
+    {
+        var network = new SimulatedNetwork(21, new SimulatedNetworkOptions { Jitter = TimeSpan.FromMilliseconds(100) });
+        var hosts = Fleet(network, 6);
+
+        for (int p = 0; p < Options.Partitions; p++)
+        {
+            var owners = hosts["p0"].Node.OwnersOf(p);
+            Assert.Equal(2, owners.Count);
+            Assert.All(hosts.Values, h => Assert.Equal(owners, h.Node.OwnersOf(p)));
+        }
+
+        var (primary, standby) = hosts["p0"].Node.OwnedPartitions();
+        Assert.Empty(primary.Intersect(standby));
+    }
+
+    [Fact]
+    public void PrimaryCrash_StandbyPublishesWithinOneWindow_AndOwnershipMovesAfterTheTimeout()
+    {
+        var network = new SimulatedNetwork(8);
+        var hosts = Fleet(network, 4);
+        string primary = hosts["p0"].Node.OwnersOf(0)[0];
+        string standby = hosts["p0"].Node.OwnersOf(0)[1];
+        var reporter = hosts.Values.First(h => h.Node.Id != primary && h.Node.Id != standby);
+        long before = reporter.Node.Versions[0];
+
+        hosts[primary].Crash();
+        Round(network, hosts.Values, 1);
+        network.RunFor(Options.AggregationWindow + (Options.HeartbeatInterval * 2) + TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal(before + 1, reporter.Node.Versions[0]);
+        Assert.True(hosts[standby].Node.Counters.UpdatesPublished > 0);
+
+        network.RunFor(Options.FailureTimeout);
+        Assert.All(hosts.Values.Where(h => h.Up), h => Assert.DoesNotContain(primary, h.Node.OwnersOf(0)));
+    }
+
+    [Fact]
+    public void ForgedAndCorruptedMessages_OnTheNetwork_AreCountedAndChangeNothing()
+    {
+        var network = new SimulatedNetwork(4);
+        var hosts = Fleet(network, 3);
+        var attacker = network.Attach("mallory", (_, _) => { });
+        var forgedCodec = MessageCodec.FromToken("not-the-fleet-secret-at-all");
+        var before = hosts["p0"].Node.FleetModel.ToArray();
+
+        for (int p = 0; p < Options.Partitions; p++)
+        {
+            var values = Enumerable.Repeat(100f, hosts["p0"].Node.Layout.Length(p)).ToArray();
+            attacker.Publish(Options.ModelTopic, forgedCodec.Encode(Options.ModelTopic, new MessageHeader(MessageType.PartitionUpdate, "p1", PeerRole.Peer, 1, 10_000 + p, network.Now.ToUnixTimeMilliseconds()), new PartitionUpdateBody(p, 999, [], values)));
+        }
+
+        attacker.Publish(Options.ControlTopic, [1, 2, 3]);
+        network.RunFor(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(before, hosts["p0"].Node.FleetModel.ToArray());
+        Assert.Equal(Options.Partitions, hosts["p0"].Node.Counters.Rejected(RejectReason.BadSignature));
+        Assert.Equal(1, hosts["p0"].Node.Counters.Rejected(RejectReason.Malformed));
+    }
 }
