@@ -32,7 +32,7 @@ internal sealed class FederationFleet
             _central = new CentralAggregator(initial.Parameters.ToArray());
         }
 
-        Network.Schedule(ReferenceCadence.SampleInterval, SampleTick);
+        Network.Schedule(DemoTiming.SampleInterval, SampleTick);
     }
 
     public SharingMode Mode { get; }
@@ -128,6 +128,6 @@ internal sealed class FederationFleet
         }
 
         _central?.Apply();
-        Network.Schedule(ReferenceCadence.SampleInterval, SampleTick);
+        Network.Schedule(DemoTiming.SampleInterval, SampleTick);
     }
 }

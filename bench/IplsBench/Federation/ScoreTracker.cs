@@ -3,7 +3,7 @@ namespace IplsBench.Federation;
 /// <summary>Moving average of a vehicle's scores, with peak and recovery measured from a start time.</summary>
 internal sealed class ScoreTracker
 {
-    private readonly float[] _window = new float[ReferenceCadence.SmoothingWindow];
+    private readonly float[] _window = new float[DemoTiming.SmoothingWindow];
     private int _count;
     private int _next;
     private double _sum;
@@ -38,8 +38,8 @@ internal sealed class ScoreTracker
 
         double smoothed = Smoothed;
         Peak = Math.Max(Peak, smoothed);
-        _wentAbove |= smoothed > ReferenceCadence.Threshold;
-        if (_wentAbove && smoothed < ReferenceCadence.Threshold)
+        _wentAbove |= smoothed > DemoTiming.Threshold;
+        if (_wentAbove && smoothed < DemoTiming.Threshold)
         {
             RecoveredAt = now;
         }

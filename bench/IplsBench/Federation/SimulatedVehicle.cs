@@ -1,28 +1,25 @@
 using IplsCore.Data;
 using IplsCore.Engine;
 using IplsCore.Scaling;
+using IplsCore.Training;
 
 namespace IplsBench.Federation;
 
 /// <summary>
-/// One vehicle as the reference runs it: a sample every 250 ms is scored and buffered; every
-/// updateFrequency + 1 samples (2 during warm-up) the model is reset to the fleet model, fitted for
-/// 3 epochs, and the delta (start − fitted) is shared. After warm-up, scores use either the model the
-/// round started from (the fleet model) or, as the reference does, the locally fitted one.
+/// One vehicle as the reference runs it: a sample every 250 ms is scored and fed to a
+/// <see cref="RoundTrainer"/> at the reference cadence; each round starts from the fleet model and
+/// its delta is shared. After warm-up, scores use either the model the round started from (the
+/// fleet model) or, as the reference does, the locally fitted one.
 /// </summary>
 internal sealed class SimulatedVehicle
 {
     private readonly MinMaxScaler _scaler;
     private readonly SyntheticVehicleData _source;
     private readonly AnomalyScorer _scorer;
-    private readonly AutoencoderTrainer _trainer;
+    private readonly RoundTrainer _trainer;
     private readonly float[] _sample = new float[4];
-    private readonly float[] _scaled = new float[4];
-    private readonly float[] _buffer = new float[(ReferenceCadence.UpdateFrequency + 1) * 4];
     private readonly float[] _base;
     private readonly long[] _baseVersions;
-    private readonly float[] _delta;
-    private int _buffered;
 
     public SimulatedVehicle(string id, DenseNetwork initial, MinMaxScaler scaler, int partitions, int seed, IFleetLink link, ScoringSource scoring)
     {
@@ -32,17 +29,9 @@ internal sealed class SimulatedVehicle
         Link = link;
         _source = new SyntheticVehicleData(seed);
         _scorer = new AnomalyScorer(ScoringModel.Create(initial, scaler), maxBatch: 1);
-        _trainer = new AutoencoderTrainer(initial.Clone(), new TrainingOptions
-        {
-            BatchSize = ReferenceCadence.BatchSize,
-            Epochs = ReferenceCadence.Epochs,
-            Shuffle = false,
-            Seed = seed,
-            Adam = new AdamOptions { LearningRate = ReferenceCadence.LearningRate },
-        });
+        _trainer = new RoundTrainer(initial, scaler, new TrainingCadence(), partitions, seed);
         _base = new float[initial.ParameterCount];
         _baseVersions = new long[partitions];
-        _delta = new float[initial.ParameterCount];
     }
 
     public string Id { get; }
@@ -61,13 +50,13 @@ internal sealed class SimulatedVehicle
 
     public ScoreTracker Scores { get; } = new();
 
-    public int Rounds { get; private set; }
+    public int Rounds => _trainer.Rounds;
 
     public DateTimeOffset? LastRoundAt { get; private set; }
 
     public TimeSpan LongestRoundGap { get; private set; }
 
-    /// <summary>Largest smoothed score seen between two times (for the join scenario).</summary>
+    /// <summary>Largest smoothed score seen since last reset (for the join scenario).</summary>
     public double MaxSmoothedSince { get; set; }
 
     public void OnSample(DateTimeOffset now)
@@ -81,38 +70,30 @@ internal sealed class SimulatedVehicle
         Scores.Add(_scorer.Score(_sample), now);
         MaxSmoothedSince = Math.Max(MaxSmoothedSince, Scores.Smoothed);
 
-        if (_buffered == 0 && !Link.Ready)
+        if (_trainer.AwaitingRoundStart)
         {
-            return; // a joiner scores with what it has but trains only once it holds the fleet model
-        }
+            if (!Link.Ready)
+            {
+                return; // a joiner scores with what it has but trains only once it holds the fleet model
+            }
 
-        if (_buffered == 0)
-        {
             Link.CopyBase(_base, _baseVersions, _trainer.Network.Parameters);
-            _trainer.Network.SetParameters(_base);
-            if (Scoring == ScoringSource.Fleet && Rounds >= ReferenceCadence.WarmUpRounds)
+            _trainer.BeginRound(_base, _baseVersions);
+            if (Scoring == ScoringSource.Fleet && !_trainer.WarmingUp)
             {
                 _scorer.Model = ScoringModel.Create(_trainer.Network, _scaler);
             }
         }
 
-        _scaler.Transform(_sample, _scaled);
-        _scaled.CopyTo(_buffer.AsSpan(_buffered * 4));
-        _buffered++;
-        int roundSize = Rounds < ReferenceCadence.WarmUpRounds ? ReferenceCadence.WarmUpSamplesPerRound : ReferenceCadence.UpdateFrequency + 1;
-        if (_buffered < roundSize)
+        if (_trainer.Add(_sample) is not { } outcome)
         {
             return;
         }
 
-        _trainer.Fit(_buffer.AsSpan(0, _buffered * 4));
-        System.Numerics.Tensors.TensorPrimitives.Subtract(_base, _trainer.Network.Parameters, _delta);
-        Rounds++;
-        Link.Submit(_delta, _baseVersions, _buffered, Rounds);
-        _buffered = 0;
-        if (Scoring == ScoringSource.Local && Rounds > ReferenceCadence.WarmUpRounds)
+        Link.Submit(outcome.Delta, outcome.BaseVersions, outcome.Samples, outcome.Round);
+        if (Scoring == ScoringSource.Local && outcome.Round > new TrainingCadence().WarmUpRounds)
         {
-            _scorer.Model = ScoringModel.Create(_trainer.Network, _scaler);
+            _scorer.Model = ScoringModel.Create(outcome.Fitted, _scaler);
         }
 
         if (LastRoundAt is { } last && now - last > LongestRoundGap)
