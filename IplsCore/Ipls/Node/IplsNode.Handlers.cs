@@ -138,7 +138,7 @@ public sealed partial class IplsNode
         _actions.Add(new StoreContentAction(request.Nonce, Snapshot()));
     }
 
-    private void OnStateOffer(StateOfferBody offer)
+    private void OnStateOffer(MessageHeader header, StateOfferBody offer)
     {
         if (IsSynchronized || _fetching || offer.Nonce != _stateNonce)
         {
@@ -147,7 +147,7 @@ public sealed partial class IplsNode
 
         _fetching = true;
         _offerSha256 = offer.Sha256;
-        _offerSender = offer.ContentId;
+        _offerSender = header.Sender;
         _actions.Add(new FetchContentAction(offer.Nonce, offer.ContentId));
     }
 

@@ -77,6 +77,7 @@ public sealed partial class IplsNode
         _lastUpdateAt = new DateTimeOffset[options.Partitions];
         _buffers = new List<PendingDelta>?[options.Partitions];
         _owners = new string[options.Partitions][];
+        Array.Fill(_owners, []);
         // A stable hash of the id: string.GetHashCode differs per process and would break reproducible simulations.
         _random = new Random(seed ^ (int)RendezvousOwnership.Weight(id, int.MinValue));
     }
@@ -233,8 +234,10 @@ public sealed partial class IplsNode
 
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         FiniteCheck.ThrowIfNonFinite(delta, "local delta");
-        if (!_started || _left)
+        if (!_started || _left || !IsSynchronized)
         {
+            // Before it holds the fleet model a node's deltas would be relative to the wrong base.
+            Counters.DeltasNotShared++;
             return;
         }
 
@@ -319,7 +322,7 @@ public sealed partial class IplsNode
                 OnStateRequest(request);
                 break;
             case StateOfferBody offer:
-                OnStateOffer(offer);
+                OnStateOffer(header, offer);
                 break;
         }
     }

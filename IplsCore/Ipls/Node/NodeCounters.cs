@@ -15,6 +15,9 @@ public sealed class NodeCounters
 
     public long DeltasSent { get; internal set; }
 
+    /// <summary>Local rounds not shared because the node did not hold the fleet model yet (or had left).</summary>
+    public long DeltasNotShared { get; internal set; }
+
     public long DeltasBuffered { get; internal set; }
 
     public long DeltasDropped { get; internal set; }
