@@ -1,0 +1,364 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using IplsCore.Data;
+using IplsCore.Ipls;
+using IplsCore.Training;
+using Microsoft.Extensions.Configuration;
+
+namespace IplsCore.Configuration;
+
+/// <summary>
+/// Reads agent settings from configuration built the usual .NET way (a JSON file, environment
+/// variables, command-line overrides). The reference adConfig.json is accepted unchanged: numbers
+/// may be JSON numbers or strings ("epochs": "3"), booleans may be strings, and <c>${NAME}</c>
+/// placeholders are filled from the given variables (NODE_NUMBER defaults to the vehicle number).
+/// Every error names the key, the value and what is allowed; all errors are reported at once.
+/// </summary>
+public static partial class AgentSettingsReader
+{
+    /// <summary>Keys of the reference adConfig.json.</summary>
+    public static readonly FrozenSet<string> ReferenceKeys = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "modelPath", "scalerPath", "mqttProtocol", "mqttBrokerip", "mqttPort", "mqttSubTopic", "mqttPubTopic",
+        "ipfsAddress", "ipfsBootstrapperAddresses", "ipfsBootstrapperIds", "iplsIsBootstrapper", "peerDataisSynchronous",
+        "epochs", "learningRate", "iplsModelPartitions", "iplsMinPartitions", "iplsMinPeers", "updateFrequency", "stabilityCount");
+
+    /// <summary>Our keys, alongside the reference ones.</summary>
+    public static readonly FrozenSet<string> OwnKeys = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "agentId", "vehicle", "role", "dashboardUrl", "fleetToken", "fleetId", "transport", "replication", "threshold",
+        "scoreWith", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "generatorTopic", "generator");
+
+    private static readonly FrozenSet<string> GeneratorKeys = FrozenSet.Create(
+        StringComparer.Ordinal, "enabled", "mode", "rateHz", "normalFile", "anomalyFile", "seed");
+
+    public static AgentSettingsResult Read(IConfiguration configuration, IReadOnlyDictionary<string, string>? variables = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var reader = new Reader(configuration, variables ?? new Dictionary<string, string>());
+        var settings = reader.Build();
+        return new AgentSettingsResult(reader.Errors.Count == 0 ? settings : null, reader.Errors, []);
+    }
+
+    /// <summary>Warnings for keys of a JSON config document that neither the reference nor we know (likely typos).</summary>
+    public static IReadOnlyList<ConfigIssue> UnknownKeys(JsonElement root)
+    {
+        var warnings = new List<ConfigIssue>();
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return [new ConfigIssue("(root)", null, "the configuration must be a JSON object")];
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name == "generator" && property.Value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var inner in property.Value.EnumerateObject())
+                {
+                    if (!GeneratorKeys.Contains(inner.Name))
+                    {
+                        warnings.Add(new ConfigIssue("generator:" + inner.Name, null, "unknown key, ignored"));
+                    }
+                }
+            }
+            else if (!ReferenceKeys.Contains(property.Name) && !OwnKeys.Contains(property.Name))
+            {
+                warnings.Add(new ConfigIssue(property.Name, null, "unknown key, ignored"));
+            }
+        }
+
+        return warnings;
+    }
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex Placeholder();
+
+    /// <summary>Reads and checks one key at a time, collecting every problem.</summary>
+    private sealed class Reader(IConfiguration configuration, IReadOnlyDictionary<string, string> variables)
+    {
+        private int _vehicle = 1;
+
+        public List<ConfigIssue> Errors { get; } = [];
+
+        public AgentSettings Build()
+        {
+            _vehicle = Int("vehicle", 1, 1, 99_999);
+            var role = Role();
+            var defaults = new AgentSettings();
+            var cadence = new TrainingCadence
+            {
+                Epochs = Int("epochs", 3, 1, 1000),
+                LearningRate = (float)Double("learningRate", 0.001, 0, 1),
+                UpdateFrequency = Int("updateFrequency", 32, 0, 100_000),
+                WarmUpRounds = Int("stabilityCount", 5, 0, 100_000),
+            };
+            var ipls = new IplsOptions
+            {
+                FleetId = Text("fleetId") ?? "default",
+                Replication = Int("replication", 2, 1, 16),
+            }.WithReferenceKeys(
+                Int("iplsModelPartitions", 8, 1, 4096),
+                Int("iplsMinPartitions", 2, 0, 4096),
+                Int("iplsMinPeers", 1, 1, 10_000),
+                Bool("peerDataisSynchronous", false));
+            if (!PeerIdRules.IsValid(ipls.FleetId))
+            {
+                Error("fleetId", ipls.FleetId, "must be 1–64 characters of letters, digits, '.', '_' or '-'");
+            }
+
+            string? agentId = Text("agentId");
+            if (agentId is not null && !PeerIdRules.IsValid(agentId))
+            {
+                Error("agentId", agentId, "must be 1–64 characters of letters, digits, '.', '_' or '-'");
+            }
+
+            string token = Text("fleetToken") ?? string.Empty;
+            if (token.Length < 16)
+            {
+                Error("fleetToken", token.Length == 0 ? null : new string('*', token.Length), "must be set, at least 16 characters (the fleet secret)");
+            }
+
+            string transport = Choice("transport", "mqtt", "mqtt", "ipfs");
+            string host = Text("mqttBrokerip") ?? "localhost";
+            string protocol = Text("mqttProtocol") ?? "tcp://";
+            if (protocol is not ("" or "tcp://"))
+            {
+                Error("mqttProtocol", protocol, "only \"tcp://\" (or empty) is supported");
+            }
+
+            return defaults with
+            {
+                AgentId = agentId,
+                Vehicle = _vehicle,
+                Role = role,
+                ModelPath = Text("modelPath"),
+                ScalerPath = Text("scalerPath"),
+                Mqtt = new MqttSettings(host, Int("mqttPort", 1883, 1, 65535), Text("mqttUsername"), Text("mqttPassword")),
+                SensorTopic = Topic("mqttSubTopic", $"vehicle/{_vehicle}"),
+                ScoreTopic = Topic("mqttPubTopic", $"v{_vehicle}/anomaly"),
+                GeneratorTopic = Topic("generatorTopic", $"vehicle/{_vehicle}/generator"),
+                Threshold = Double("threshold", 0.08, 0, 100),
+                ScoreWithFleetModel = Choice("scoreWith", "fleet", "fleet", "local") == "fleet",
+                Cadence = cadence,
+                Ipls = ipls,
+                Transport = transport,
+                IpfsAddress = Text("ipfsAddress") ?? defaults.IpfsAddress,
+                IpfsBootstrapperAddresses = List("ipfsBootstrapperAddresses", strict: transport == "ipfs"),
+                IpfsBootstrapperIds = List("ipfsBootstrapperIds", strict: transport == "ipfs"),
+                DashboardUrl = Url("dashboardUrl"),
+                FleetToken = token,
+                StateDirectory = Text("stateDirectory") ?? defaults.StateDirectory,
+                CheckpointInterval = TimeSpan.FromSeconds(Int("checkpointIntervalSeconds", 60, 5, 86_400)),
+                Generator = Generator(),
+            };
+        }
+
+        private PeerRole Role()
+        {
+            bool referenceBootstrapper = Bool("iplsIsBootstrapper", false);
+            string? role = Text("role");
+            if (role is null)
+            {
+                return referenceBootstrapper ? PeerRole.Bootstrapper : PeerRole.Peer;
+            }
+
+            var parsed = Choice("role", "peer", "peer", "bootstrapper") == "bootstrapper" ? PeerRole.Bootstrapper : PeerRole.Peer;
+            if (configuration["iplsIsBootstrapper"] is not null && referenceBootstrapper != (parsed == PeerRole.Bootstrapper))
+            {
+                Error("role", role, $"contradicts iplsIsBootstrapper = {configuration["iplsIsBootstrapper"]}");
+            }
+
+            return parsed;
+        }
+
+        private GeneratorSettings Generator()
+        {
+            string mode = Choice("generator:mode", "normal", "normal", "anomaly");
+            var settings = new GeneratorSettings
+            {
+                Enabled = Bool("generator:enabled", false),
+                Mode = mode == "anomaly" ? GeneratorMode.Anomaly : GeneratorMode.Normal,
+                RateHz = Double("generator:rateHz", 4, 0.01, 1000),
+                NormalFile = Text("generator:normalFile"),
+                AnomalyFile = Text("generator:anomalyFile"),
+                Seed = Int("generator:seed", _vehicle, int.MinValue, int.MaxValue),
+            };
+            if ((settings.NormalFile is null) != (settings.AnomalyFile is null))
+            {
+                Error("generator:normalFile", settings.NormalFile ?? settings.AnomalyFile, "normalFile and anomalyFile go together (or neither, for synthetic data)");
+            }
+
+            return settings;
+        }
+
+        /// <summary>The value with placeholders filled; an unfillable placeholder is an error when <paramref name="strict"/>, else the value is null.</summary>
+        private string? Text(string key, bool strict = true)
+        {
+            string? raw = configuration[key];
+            if (raw is null)
+            {
+                return null;
+            }
+
+            bool unresolved = false;
+            string expanded = Placeholder().Replace(raw, match =>
+            {
+                string name = match.Groups[1].Value;
+                if (variables.TryGetValue(name, out string? value))
+                {
+                    return value;
+                }
+
+                if (name == "NODE_NUMBER")
+                {
+                    return _vehicle.ToString(CultureInfo.InvariantCulture);
+                }
+
+                unresolved = true;
+                if (strict)
+                {
+                    Error(key, raw, $"placeholder ${{{name}}} has no value (set the environment variable {name})");
+                }
+
+                return match.Value;
+            });
+            return unresolved && !strict ? null : expanded.Trim();
+        }
+
+        private string Topic(string key, string fallback)
+        {
+            string? topic = Text(key);
+            if (string.IsNullOrEmpty(topic))
+            {
+                return fallback;
+            }
+
+            if (topic.Contains('#', StringComparison.Ordinal) || topic.Contains('+', StringComparison.Ordinal))
+            {
+                Error(key, topic, "must be a plain topic without MQTT wildcards");
+            }
+
+            return topic;
+        }
+
+        private int Int(string key, int fallback, int min, int max)
+        {
+            string? raw = Text(key);
+            if (string.IsNullOrEmpty(raw))
+            {
+                return fallback;
+            }
+
+            if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+            {
+                Error(key, raw, $"must be a whole number between {min} and {max}");
+                return fallback;
+            }
+
+            if (value < min || value > max)
+            {
+                Error(key, raw, $"must be between {min} and {max}");
+                return fallback;
+            }
+
+            return value;
+        }
+
+        private double Double(string key, double fallback, double min, double max)
+        {
+            string? raw = Text(key);
+            if (string.IsNullOrEmpty(raw))
+            {
+                return fallback;
+            }
+
+            if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+            {
+                Error(key, raw, $"must be a number between {min} and {max}");
+                return fallback;
+            }
+
+            if (value < min || value > max)
+            {
+                Error(key, raw, $"must be between {min} and {max}");
+                return fallback;
+            }
+
+            return value;
+        }
+
+        private bool Bool(string key, bool fallback)
+        {
+            string? raw = Text(key);
+            if (string.IsNullOrEmpty(raw))
+            {
+                return fallback;
+            }
+
+            if (bool.TryParse(raw, out bool value))
+            {
+                return value;
+            }
+
+            Error(key, raw, "must be true or false");
+            return fallback;
+        }
+
+        private string Choice(string key, string fallback, params string[] allowed)
+        {
+            string? raw = Text(key);
+            if (string.IsNullOrEmpty(raw))
+            {
+                return fallback;
+            }
+
+            foreach (string option in allowed)
+            {
+                if (string.Equals(option, raw, StringComparison.OrdinalIgnoreCase))
+                {
+                    return option;
+                }
+            }
+
+            Error(key, raw, $"must be one of {string.Join(", ", allowed)}");
+            return fallback;
+        }
+
+        /// <summary>A JSON array; entries with placeholders nobody can fill are errors only when the list is used (<paramref name="strict"/>).</summary>
+        private List<string> List(string key, bool strict)
+        {
+            var items = new List<string>();
+            foreach (var child in configuration.GetSection(key).GetChildren())
+            {
+                string? value = Text($"{key}:{child.Key}", strict);
+                if (!string.IsNullOrEmpty(value))
+                {
+                    items.Add(value);
+                }
+            }
+
+            return items;
+        }
+
+        private Uri? Url(string key)
+        {
+            string? raw = Text(key);
+            if (string.IsNullOrEmpty(raw))
+            {
+                return null;
+            }
+
+            if (Uri.TryCreate(raw, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            {
+                return uri;
+            }
+
+            Error(key, raw, "must be an absolute http:// or https:// URL");
+            return null;
+        }
+
+        private void Error(string key, string? value, string message) => Errors.Add(new ConfigIssue(key, value, message));
+    }
+}
