@@ -179,7 +179,16 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
             {
                 while (_commands.Reader.TryRead(out var command))
                 {
-                    command();
+                    try
+                    {
+                        command();
+                    }
+                    catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Engine.NonFiniteValueException)
+                    {
+                        // One bad command (say, a malformed local delta) must not stop the node.
+                        LogCommandFailed(_node.Id, ex.Message);
+                    }
+
                     await ExecuteActionsAsync(token).ConfigureAwait(false);
                 }
 
@@ -285,6 +294,9 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Node {Node}: command queue full, a command was dropped")]
     private partial void LogCommandDropped(string node);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Node {Node}: a command failed and was skipped: {Error}")]
+    private partial void LogCommandFailed(string node, string error);
 
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Node {Node}: graceful leave timed out")]
     private partial void LogLeaveTimedOut(string node);

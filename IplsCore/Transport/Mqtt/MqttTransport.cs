@@ -119,9 +119,9 @@ public sealed partial class MqttTransport : IIplsTransport
     public async Task UnsubscribeAsync(string topic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        if (_topics.TryRemove(topic, out _) && _client.IsConnected)
+        if (_topics.TryRemove(topic, out _))
         {
-            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(_options.TopicPrefix + topic).Build(), cancellationToken).ConfigureAwait(false);
+            await UnsubscribeRawAsync(_options.TopicPrefix + topic, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -173,10 +173,7 @@ public sealed partial class MqttTransport : IIplsTransport
         finally
         {
             _contentWaits.TryRemove(contentId, out _);
-            if (_client.IsConnected)
-            {
-                await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topic).Build(), CancellationToken.None).ConfigureAwait(false);
-            }
+            await UnsubscribeRawAsync(topic, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -234,9 +231,37 @@ public sealed partial class MqttTransport : IIplsTransport
         Counters.OnPublished(payload.Length);
     }
 
+    /// <summary>Best effort: a subscription on a dropped connection is gone anyway (clean session).</summary>
+    private async Task UnsubscribeRawAsync(string fullTopic, CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(fullTopic).Build(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException ex)
+        {
+            LogUnsubscribeFailed(fullTopic, ex.Message);
+        }
+    }
+
     private async Task SubscribeRawAsync(string fullTopic, CancellationToken cancellationToken)
     {
-        var result = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(fullTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
+        MqttClientSubscribeResult result;
+        try
+        {
+            result = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(fullTopic, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException ex)
+        {
+            // The connection dropped under us; the topic is remembered and resubscribed on reconnect.
+            throw new TransportUnavailableException($"subscribe to {fullTopic} failed: {ex.Message}", ex);
+        }
+
         foreach (var item in result.Items)
         {
             if ((int)item.ResultCode > (int)MqttClientSubscribeResultCode.GrantedQoS2)
@@ -345,6 +370,9 @@ public sealed partial class MqttTransport : IIplsTransport
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "MQTT connect to {Host}:{Port} failed (attempt {Attempt}): {Error}")]
     private partial void LogConnectFailed(string host, int port, int attempt, string error);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "MQTT unsubscribe from {Topic} failed: {Error}")]
+    private partial void LogUnsubscribeFailed(string topic, string error);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Content {ContentId} failed its hash check; ignored")]
     private partial void LogContentMismatch(string contentId);

@@ -72,4 +72,19 @@ public class SimulatedTransportTests
             await runner.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task PeerRunner_BadLocalDelta_IsSkippedAndTheLoopKeepsRunning()
+    {
+        var network = new SimulatedNetwork(3);
+        var node = new IplsNode(new IplsOptions { FleetId = "bad", Partitions = 2 }, "solo", PeerRole.Peer, 1, MessageCodec.FromToken("bad-delta-fleet-secret"), new float[10]);
+        await using var runner = new IplsPeerRunner(node, network.CreateTransport("solo"), network.Time);
+        runner.Start();
+
+        await runner.SubmitDeltaAsync(new float[3], [0, 0], 10, 1, CancellationToken.None); // wrong length
+        await runner.SubmitDeltaAsync([float.NaN, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0], 10, 2, CancellationToken.None);
+        var id = await runner.QueryAsync(n => n.Id, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("solo", id);
+    }
 }
