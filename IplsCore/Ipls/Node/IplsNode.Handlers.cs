@@ -190,7 +190,7 @@ public sealed partial class IplsNode
 
         // Heartbeats from every live member arrive within a couple of intervals; if none of them
         // holds a model, nobody can send us one and we are the first.
-        if (elapsed >= _options.HeartbeatInterval * 2.5 && !AnyMemberHasModel())
+        if (_listeningSince is { } since && now - since >= _options.HeartbeatInterval * 2.5 && !AnyMemberHasModel())
         {
             MarkSynchronized(now, "first member with a model");
             return;

@@ -38,6 +38,9 @@ public sealed partial class IplsNode
     private long _ownershipEpoch = -1;
     private long _sequence;
     private DateTimeOffset _startedAt;
+
+    // When the driver confirmed the control subscription: only from then on does silence mean "alone".
+    private DateTimeOffset? _listeningSince;
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
     private DateTimeOffset _lastStateRequest = DateTimeOffset.MinValue;
     private long _stateNonce;
@@ -165,7 +168,9 @@ public sealed partial class IplsNode
         Subscribe(_options.ControlTopic);
         Subscribe(_options.ModelTopic);
         SendHeartbeat(now);
-        RequestState(now);
+
+        // The state request goes out from OnSubscribed, once an answer can be heard; AdvanceJoin
+        // retries it if the driver never confirms.
         Tick(now);
     }
 
@@ -324,6 +329,26 @@ public sealed partial class IplsNode
             case StateOfferBody offer:
                 OnStateOffer(header, offer);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// The driver's transport confirmed a subscription (for MQTT: the broker acknowledged it). A node
+    /// only concludes it is the first member after hearing nothing for a while on a live control topic;
+    /// counting from <see cref="Start"/> instead made a slowly connecting joiner skip state transfer.
+    /// </summary>
+    public void OnSubscribed(string topic, DateTimeOffset now)
+    {
+        if (topic != _options.ControlTopic || _listeningSince is not null || !_started)
+        {
+            return;
+        }
+
+        _listeningSince = now;
+        if (!IsSynchronized)
+        {
+            // Requests sent before the subscription was live may have gone unanswered unseen.
+            RequestState(now);
         }
     }
 

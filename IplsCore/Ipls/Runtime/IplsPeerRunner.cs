@@ -203,7 +203,17 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
 
     private async Task ExecuteActionsAsync(CancellationToken token)
     {
-        foreach (var action in _node.DrainActions())
+        // Executing an action can queue more (a confirmed subscription asks for state): drain until empty.
+        IReadOnlyList<NodeAction> actions;
+        while ((actions = _node.DrainActions()).Count > 0)
+        {
+            await ExecuteAsync(actions, token).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ExecuteAsync(IReadOnlyList<NodeAction> actions, CancellationToken token)
+    {
+        foreach (var action in actions)
         {
             try
             {
@@ -214,6 +224,7 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
                         break;
                     case SubscribeAction subscribe:
                         await _transport.SubscribeAsync(subscribe.Topic, token).ConfigureAwait(false);
+                        _node.OnSubscribed(subscribe.Topic, _time.GetUtcNow());
                         break;
                     case UnsubscribeAction unsubscribe:
                         await _transport.UnsubscribeAsync(unsubscribe.Topic, token).ConfigureAwait(false);

@@ -98,6 +98,7 @@ public sealed class SimulatedNodeHost
                 break;
             case SubscribeAction subscribe:
                 _endpoint.Subscribe(subscribe.Topic);
+                Node.OnSubscribed(subscribe.Topic, _network.Now);
                 break;
             case UnsubscribeAction unsubscribe:
                 _endpoint.Unsubscribe(unsubscribe.Topic);

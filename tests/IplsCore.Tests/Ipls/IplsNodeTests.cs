@@ -1,5 +1,6 @@
 using IplsCore.Ipls;
 using IplsCore.Ipls.Membership;
+using IplsCore.Ipls.Node;
 using IplsCore.Ipls.Wire;
 
 namespace IplsCore.Tests.Ipls;
@@ -163,6 +164,34 @@ public class IplsNodeTests
 
         Assert.True(node.IsSynchronized);
         Assert.True(harness.Now - new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero) < Options.StateTransferTimeout);
+    }
+
+    [Fact]
+    public void FirstMember_SilenceCountsOnlyOnceTheControlSubscriptionIsLive()
+    {
+        // A joiner whose broker connection is slow heard nothing because it was not yet listening; it
+        // must not take that silence for being alone and skip state transfer.
+        var start = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+        var node = new IplsNode(Options, "late", PeerRole.Peer, 1, MessageCodec.FromToken("0123456789abcdef-token"), Model(1f));
+        node.Start(start);
+        var now = start;
+        // Five heartbeat intervals: well past the 2.5 of the first-member rule, short of the timeout.
+        for (int i = 0; i < 5; i++)
+        {
+            now += Options.HeartbeatInterval;
+            node.Tick(now);
+        }
+
+        Assert.False(node.IsSynchronized);
+
+        node.DrainActions();
+        node.OnSubscribed(Options.ControlTopic, now);
+        Assert.Contains(node.DrainActions(), a => a is PublishAction p && p.Topic == Options.ControlTopic);
+
+        node.Tick(now + (Options.HeartbeatInterval * 2));
+        Assert.False(node.IsSynchronized);
+        node.Tick(now + (Options.HeartbeatInterval * 3));
+        Assert.True(node.IsSynchronized);
     }
 
     [Fact]

@@ -112,6 +112,7 @@ internal sealed class NodeHarness
         {
             case SubscribeAction s:
                 _subscriptions[id].Add(s.Topic);
+                node.OnSubscribed(s.Topic, Now);
                 break;
             case UnsubscribeAction u:
                 _subscriptions[id].Remove(u.Topic);
