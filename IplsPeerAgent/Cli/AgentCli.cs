@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace IplsPeerAgent.Cli;
 
-/// <summary>The <c>ipls-agent</c> command line: offline tools today, the agent itself later.</summary>
+/// <summary>The <c>ipls-agent</c> command line: the agent itself (<c>run</c>) and offline tools.</summary>
 internal static class AgentCli
 {
     /// <summary>Exit code for user errors (bad files, bad options); 1 is left for unexpected failures.</summary>
@@ -14,6 +14,7 @@ internal static class AgentCli
         ImportCommand.Create(),
         GenerateCommand.Create(),
         TrainCommand.Create(),
+        RunCommand.Create(),
     };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
@@ -30,7 +31,8 @@ internal static class AgentCli
             return UserErrorExitCode;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // A graceful stop (leave the fleet, final checkpoint) needs a moment after SIGTERM.
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -38,5 +38,5 @@ internal static class UserErrors
 
     private static bool IsUserError(Exception ex) =>
         ex is ModelFormatException or DataFormatException or CliUsageException or NonFiniteValueException
-            or IOException or UnauthorizedAccessException;
+            or IOException or UnauthorizedAccessException or IplsCore.Configuration.ConfigurationException;
 }

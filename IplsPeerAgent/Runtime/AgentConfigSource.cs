@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using IplsCore.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace IplsPeerAgent.Runtime;
+
+/// <summary>
+/// Turns a JSON config document into settings the usual .NET way: the document, then the host's
+/// overrides on top (environment variables <c>IPLS_*</c>, then <c>--set key=value</c>). The same
+/// layering applies to the file given at start and to a config applied remotely, so an operator's
+/// command-line choices survive a dashboard upload.
+/// </summary>
+public sealed class AgentConfigSource(Action<IConfigurationBuilder>? addOverrides = null, IReadOnlyDictionary<string, string>? variables = null)
+{
+    public const int MaxBytes = 64 * 1024;
+
+    public AgentConfigLoad Load(ReadOnlyMemory<byte> json, string sourceName)
+    {
+        string hash = Convert.ToHexStringLower(SHA256.HashData(json.Span))[..16];
+        if (json.Length > MaxBytes)
+        {
+            return AgentConfigLoad.Failed(hash, new ConfigIssue(sourceName, null, $"{json.Length} bytes; a config may have at most {MaxBytes}"));
+        }
+
+        IReadOnlyList<ConfigIssue> warnings;
+        try
+        {
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            warnings = AgentSettingsReader.UnknownKeys(document.RootElement);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return AgentConfigLoad.Failed(hash, warnings[0]);
+            }
+        }
+        catch (JsonException ex)
+        {
+            return AgentConfigLoad.Failed(hash, new ConfigIssue(sourceName, null, "not valid JSON: " + ex.Message));
+        }
+
+        var builder = new ConfigurationBuilder().AddJsonStream(new MemoryStream(json.ToArray()));
+        addOverrides?.Invoke(builder);
+        IConfigurationRoot configuration;
+        try
+        {
+            configuration = builder.Build();
+        }
+        catch (FormatException ex)
+        {
+            return AgentConfigLoad.Failed(hash, new ConfigIssue(sourceName, null, ex.Message));
+        }
+
+        var result = AgentSettingsReader.Read(configuration, variables);
+        return new AgentConfigLoad(result.Settings, result.Errors, warnings, json.ToArray(), hash);
+    }
+}
