@@ -115,12 +115,13 @@ internal sealed partial class ControlClient : IAsyncDisposable
                 await RegisterAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
-                return;
+                return; // stopping; SignalR reports a cancelled start as an AggregateException of transports
             }
-            catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException or System.Net.WebSockets.WebSocketException or TimeoutException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // Unreachable, refused, TLS, transports all failing: whatever it is, the agent carries on and retries.
                 if (attempt == 0 || attempt % 10 == 0)
                 {
                     LogConnectFailed(_hub, ex.Message, attempt + 1);
