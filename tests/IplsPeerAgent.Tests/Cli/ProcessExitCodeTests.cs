@@ -35,7 +35,7 @@ public sealed class ProcessExitCodeTests : IDisposable
 
     private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        string dll = Path.Combine(AppContext.BaseDirectory, "ipls-agent.dll");
+        string dll = RepositoryPaths.AgentDll;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(dll);
         foreach (var arg in args)

@@ -17,5 +17,20 @@ internal static class RepositoryPaths
         }
     }
 
+    /// <summary>
+    /// The agent as built in its own project (same configuration as the tests). Not the copy in the
+    /// test output: that one's runtimeconfig lacks what the test's ASP.NET framework reference provides.
+    /// </summary>
+    public static string AgentDll
+    {
+        get
+        {
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            string framework = testOutput.Name;
+            string configuration = testOutput.Parent!.Name;
+            return Path.Combine(Root, "IplsPeerAgent", "bin", configuration, framework, "ipls-agent.dll");
+        }
+    }
+
     public static string DefaultModel => Path.Combine(Root, "IplsPeerAgent", "Models", "default.iplsm");
 }
