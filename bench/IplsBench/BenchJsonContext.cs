@@ -4,4 +4,5 @@ namespace IplsBench;
 
 [JsonSerializable(typeof(EngineFigures))]
 [JsonSerializable(typeof(Federation.FederationResults))]
+[JsonSerializable(typeof(Agent.AgentFigures))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -5,6 +5,7 @@ var root = new RootCommand("IPLS benchmarks. Run with -c Release; each subcomman
 {
     EngineCommand.Create(),
     IplsBench.Federation.FederationCommand.Create(),
+    IplsBench.Agent.AgentCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
