@@ -67,6 +67,7 @@ internal static class RunCommand
         if (checkOnly)
         {
             AgentModel.Load(load.Settings!);
+            MqttAgentTransports.EnsureSupported(load.Settings!);
             await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {AgentRuntime.RoleName(load.Settings.Role)}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}").ConfigureAwait(false);
             return 0;
         }

@@ -15,11 +15,7 @@ public sealed class MqttAgentTransports : IAgentTransports
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
-        if (settings.Transport != "mqtt")
-        {
-            throw new NotSupportedException($"transport = \"{settings.Transport}\": not available in this build yet; use \"mqtt\"");
-        }
-
+        EnsureSupported(settings);
         return MqttTransport.Start(Options(settings, "ipls/", $"ipls-{agentId}"), loggers.CreateLogger("IplsCore.Transport.Mqtt.Ipls"));
     }
 
@@ -28,6 +24,16 @@ public sealed class MqttAgentTransports : IAgentTransports
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
         return MqttTransport.Start(Options(settings, string.Empty, $"agent-{agentId}"), loggers.CreateLogger("IplsCore.Transport.Mqtt.Data"));
+    }
+
+    /// <summary>Throws <see cref="NotSupportedException"/> for a transport this build cannot make.</summary>
+    public static void EnsureSupported(AgentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Transport != "mqtt")
+        {
+            throw new NotSupportedException($"transport = \"{settings.Transport}\": not available in this build yet; use \"mqtt\"");
+        }
     }
 
     private static MqttTransportOptions Options(AgentSettings settings, string prefix, string clientId) => new()

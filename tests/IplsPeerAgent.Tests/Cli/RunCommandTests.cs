@@ -69,6 +69,14 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_TheIpfsTransport_IsRefusedClearlyUntilItExists()
+    {
+        var run = await CliRun.InvokeAsync("run", "--set", "fleetToken=0123456789abcdef0123", "--set", "transport=ipfs", "--check");
+
+        run.AssertUserError("transport = \"ipfs\": not available in this build yet");
+    }
+
+    [Fact]
     public async Task Check_NotJson_IsOneClearError()
     {
         var run = await CliRun.InvokeAsync("run", "--config", _dir.Write("broken.json", "{ \"epochs\": "), "--check");
