@@ -15,6 +15,7 @@ internal static class AgentCli
         GenerateCommand.Create(),
         TrainCommand.Create(),
         RunCommand.Create(),
+        SchemaCommand.Create(),
     };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)

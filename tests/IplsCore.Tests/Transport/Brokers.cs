@@ -28,7 +28,7 @@ internal static class Brokers
     }
 
     /// <summary>Starts mosquitto on a free loopback port; null (with the reason) when it is not installed.</summary>
-    public static async Task<(Process? Process, int Port, string? Missing)> StartMosquittoAsync(string directory)
+    public static async Task<(Process? Process, int Port, string? Missing)> StartMosquittoAsync(string directory, int? port = null)
     {
         const string binary = "/usr/sbin/mosquitto";
         if (!File.Exists(binary))
@@ -36,17 +36,17 @@ internal static class Brokers
             return (null, 0, "mosquitto is not installed (apt-get install mosquitto; .ci/run does this)");
         }
 
-        int port = FreePort();
+        int listen = port ?? FreePort();
         string config = Path.Combine(directory, "mosquitto.conf");
-        await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        await File.WriteAllTextAsync(config, $"listener {listen} 127.0.0.1\nallow_anonymous true\npersistence false\n");
         var process = Process.Start(new ProcessStartInfo(binary, ["-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         for (int attempt = 0; attempt < 100; attempt++)
         {
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return (process, port, null);
+                await probe.ConnectAsync(IPAddress.Loopback, listen);
+                return (process, listen, null);
             }
             catch (SocketException)
             {

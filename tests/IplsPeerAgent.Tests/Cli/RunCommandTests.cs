@@ -77,6 +77,17 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Schema_IsPrinted_AndShippedBesideTheAgent()
+    {
+        var run = await CliRun.InvokeAsync("schema");
+
+        Assert.Equal(0, run.ExitCode);
+        using var schema = System.Text.Json.JsonDocument.Parse(run.Output);
+        Assert.True(schema.RootElement.GetProperty("properties").TryGetProperty("fleetToken", out _));
+        Assert.Equal(run.Output.Trim(), File.ReadAllText(Path.Combine(Path.GetDirectoryName(RepositoryPaths.AgentDll)!, "agent-config.schema.json")).Trim());
+    }
+
+    [Fact]
     public async Task Check_NotJson_IsOneClearError()
     {
         var run = await CliRun.InvokeAsync("run", "--config", _dir.Write("broken.json", "{ \"epochs\": "), "--check");
