@@ -1,0 +1,84 @@
+using System.Buffers;
+using System.Globalization;
+using IplsCore.Data;
+using IplsCore.Messages;
+using IplsWeb.Fleet;
+using MQTTnet.Server;
+
+namespace IplsWeb.Broker;
+
+/// <summary>
+/// Reads scores (<c>v{n}/anomaly</c>) and sensor data (<c>vehicle/{n}</c>) as the embedded broker
+/// routes them: no extra client, no extra hop. Malformed payloads are counted and reported as events
+/// (at most one per topic per 10 s); they are still delivered to subscribers, who judge for themselves.
+/// </summary>
+public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, ILogger<BrokerIngest> logger)
+{
+    private readonly Dictionary<string, DateTimeOffset> _lastReport = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public Task OnPublishAsync(InterceptingPublishEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        string topic = e.ApplicationMessage.Topic;
+        if (TryVehicle(topic, "v", "/anomaly", out int vehicle))
+        {
+            byte[] payload = e.ApplicationMessage.Payload.ToArray();
+            if (ScorePayload.TryRead(payload, out float score, out _) && float.IsFinite(score))
+            {
+                fleet.OnScore(vehicle, score, time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+            else
+            {
+                Report(topic, e.ClientId, "not a score payload {\"anomaly_score\":[x],\"timestamp\":s}");
+            }
+        }
+        else if (TryVehicle(topic, "vehicle/", string.Empty, out vehicle))
+        {
+            var values = new float[VehicleDataSpec.Features];
+            var rejection = SensorPayload.TryParse(e.ApplicationMessage.Payload.ToArray(), values, out string detail);
+            if (rejection == PayloadRejection.None)
+            {
+                fleet.OnSensor(vehicle, values, time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
+            else
+            {
+                Report(topic, e.ClientId, $"{rejection}: {detail}");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool TryVehicle(string topic, string prefix, string suffix, out int vehicle)
+    {
+        vehicle = 0;
+        if (!topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith(suffix, StringComparison.Ordinal) || topic.Length <= prefix.Length + suffix.Length)
+        {
+            return false;
+        }
+
+        var number = topic.AsSpan(prefix.Length, topic.Length - prefix.Length - suffix.Length);
+        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out vehicle) && vehicle > 0;
+    }
+
+    private void Report(string topic, string clientId, string reason)
+    {
+        var now = time.GetUtcNow();
+        lock (_gate)
+        {
+            if (_lastReport.TryGetValue(topic, out var last) && now - last < TimeSpan.FromSeconds(10))
+            {
+                return;
+            }
+
+            _lastReport[topic] = now;
+        }
+
+        LogRejected(topic, clientId, reason);
+        fleet.Raise(FleetEventKind.Rejected, topic, $"from {clientId}: {reason}");
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Malformed payload on {Topic} from {Client}: {Reason}")]
+    private partial void LogRejected(string topic, string client, string reason);
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using IplsPeerAgent.Control;
+using IplsPeerAgent.Runtime;
+using IplsWeb.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IplsWeb.Demo;
+
+/// <summary>
+/// The local demo fleet: peer agents with their generators (normal mode) and bootstrappers, hosted in
+/// this process but talking to the dashboard exactly as remote ones do — MQTT through the embedded
+/// broker, control through the hub — so the first README command shows the whole system working.
+/// </summary>
+public sealed partial class DemoFleet(
+    IOptions<DashboardOptions> options,
+    FleetSecret secret,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggers,
+    ILogger<DemoFleet> logger) : IHostedService
+{
+    private readonly List<AgentSupervisor> _agents = [];
+
+    public IReadOnlyList<AgentSupervisor> Agents => _agents;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.DemoFleet.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Agents need the broker and hub listening: start them once the server is up.
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => StartAgentsAsync(lifetime.ApplicationStopping)));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _agents.Clear();
+    }
+
+    private async Task StartAgentsAsync(CancellationToken cancellationToken)
+    {
+        var dashboard = options.Value;
+        var demo = dashboard.DemoFleet;
+        var source = new AgentConfigSource();
+        var configs = new List<string>();
+        for (int b = 1; b <= demo.Bootstrappers; b++)
+        {
+            configs.Add(Config(dashboard, $"bootstrapper-{b}", 900 + b, "bootstrapper", generator: false));
+        }
+
+        for (int v = 1; v <= demo.Peers; v++)
+        {
+            configs.Add(Config(dashboard, $"vehicle-{v}", v, "peer", generator: true));
+        }
+
+        foreach (string config in configs)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var load = source.Load(Encoding.UTF8.GetBytes(config), "demo fleet");
+            try
+            {
+                var agent = await AgentSupervisor.StartAsync(source, load, new AgentRuntimeOptions { Loggers = loggers }, new ControlClientOptions(), cancellationToken).ConfigureAwait(false);
+                _agents.Add(agent);
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException)
+            {
+                LogStartFailed(config, ex.Message);
+            }
+        }
+
+        LogStarted(demo.Peers, demo.Bootstrappers);
+    }
+
+    private string Config(DashboardOptions dashboard, string id, int vehicle, string role, bool generator) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["agentId"] = id,
+        ["vehicle"] = vehicle.ToString(CultureInfo.InvariantCulture),
+        ["role"] = role,
+        ["mqttBrokerip"] = "127.0.0.1",
+        ["mqttPort"] = dashboard.MqttPort.ToString(CultureInfo.InvariantCulture),
+        ["dashboardUrl"] = $"http://127.0.0.1:{dashboard.HttpPort}/",
+        ["fleetToken"] = secret.Token,
+        ["fleetId"] = "demo",
+        ["stateDirectory"] = Path.Combine(Path.GetFullPath(dashboard.DataDirectory), "demo", id),
+        ["generator"] = new Dictionary<string, object>
+        {
+            ["enabled"] = generator,
+            ["rateHz"] = dashboard.DemoFleet.RateHz.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = vehicle.ToString(CultureInfo.InvariantCulture),
+        },
+    });
+
+    [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Demo fleet started: {Peers} peers, {Bootstrappers} bootstrappers")]
+    private partial void LogStarted(int peers, int bootstrappers);
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Error, Message = "A demo agent did not start ({Config}): {Reason}")]
+    private partial void LogStartFailed(string config, string reason);
+}

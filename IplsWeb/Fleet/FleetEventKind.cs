@@ -1,0 +1,13 @@
+namespace IplsWeb.Fleet;
+
+public enum FleetEventKind
+{
+    Joined,
+    Left,
+    Lost,
+    ConfigChanged,
+    ModeSwitched,
+    ThresholdCrossed,
+    Rejected,
+    Command,
+}

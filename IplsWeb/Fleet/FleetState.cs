@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using IplsCore.Control;
+
+namespace IplsWeb.Fleet;
+
+/// <summary>
+/// The dashboard's live picture of the fleet, in memory: agents (from the hub), vehicles (scores and
+/// sensor data straight from the embedded broker) and recent events. Writers are the broker and the
+/// hub; pages read snapshots and re-render on their own timer, never per message.
+/// </summary>
+public sealed class FleetState(TimeProvider time)
+{
+    public const int ScoreWindowSize = 4 * 60 * 5; // five minutes at 4 Hz
+    public const int EventsKept = 1000;
+    public const int LogLinesKept = 300;
+
+    private readonly ConcurrentDictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<int, VehicleState> _vehicles = new();
+    private readonly Queue<FleetEvent> _events = new();
+    private readonly Lock _eventGate = new();
+    private long _version;
+    private double _threshold = 0.08;
+
+    /// <summary>Raised for each new event (also written to history).</summary>
+    public event Action<FleetEvent>? EventRaised;
+
+    /// <summary>Grows with every change; pages compare it to skip needless renders.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    public double Threshold
+    {
+        get => Volatile.Read(ref _threshold);
+        set => Volatile.Write(ref _threshold, value);
+    }
+
+    public IReadOnlyCollection<AgentEntry> Agents => [.. _agents.Values.OrderBy(a => a.Registration.Vehicle).ThenBy(a => a.Registration.AgentId, StringComparer.Ordinal)];
+
+    public IReadOnlyCollection<VehicleState> Vehicles => [.. _vehicles.Values.OrderBy(v => v.Vehicle)];
+
+    public AgentEntry? Agent(string id) => _agents.GetValueOrDefault(id);
+
+    public VehicleState Vehicle(int vehicle) => _vehicles.GetOrAdd(vehicle, v => new VehicleState(v, ScoreWindowSize));
+
+    public AgentEntry? AgentForVehicle(int vehicle) => _agents.Values.FirstOrDefault(a => a.Registration.Vehicle == vehicle && a.Registration.Role == "peer");
+
+    public FleetEvent[] Events()
+    {
+        lock (_eventGate)
+        {
+            return [.. _events.Reverse()];
+        }
+    }
+
+    public void OnRegistered(AgentRegistration registration, string connectionId)
+    {
+        var now = time.GetUtcNow();
+        bool known = _agents.TryGetValue(registration.AgentId, out var existing);
+        var entry = _agents.GetOrAdd(registration.AgentId, _ => new AgentEntry(registration));
+        string? oldHash = known ? existing!.Registration.ConfigHash : null;
+        entry.Registration = registration;
+        entry.ConnectionId = connectionId;
+        entry.LastSeen = now;
+        Raise(FleetEventKind.Joined, registration.AgentId, $"{registration.Role} for vehicle {registration.Vehicle}, {registration.Version} on {registration.Architecture}");
+        if (oldHash is not null && oldHash != registration.ConfigHash)
+        {
+            Raise(FleetEventKind.ConfigChanged, registration.AgentId, $"config {oldHash} → {registration.ConfigHash}");
+        }
+    }
+
+    public void OnStatus(AgentStatusReport status)
+    {
+        if (!_agents.TryGetValue(status.AgentId, out var entry))
+        {
+            return; // not registered over this hub: ignore
+        }
+
+        var previous = entry.Status;
+        entry.Status = status;
+        entry.LastSeen = time.GetUtcNow();
+        if (previous?.GeneratorMode is { } before && status.GeneratorMode is { } after && before != after)
+        {
+            Raise(FleetEventKind.ModeSwitched, status.AgentId, $"generator {before} → {after}");
+        }
+
+        foreach (var (kind, count) in status.Rejected)
+        {
+            long was = previous?.Rejected.GetValueOrDefault(kind) ?? 0;
+            if (count > was)
+            {
+                Raise(FleetEventKind.Rejected, status.AgentId, $"{count - was} × {kind} (total {count})");
+            }
+        }
+
+        Touch();
+    }
+
+    public void OnLogs(string agentId, IReadOnlyList<AgentLogLine> lines)
+    {
+        if (_agents.TryGetValue(agentId, out var entry))
+        {
+            entry.AddLogs(lines, LogLinesKept);
+            Touch();
+        }
+    }
+
+    public void OnDisconnected(string connectionId, bool clean)
+    {
+        foreach (var entry in _agents.Values.Where(a => a.ConnectionId == connectionId))
+        {
+            entry.ConnectionId = null;
+            Raise(clean ? FleetEventKind.Left : FleetEventKind.Lost, entry.Registration.AgentId, clean ? "disconnected" : "connection lost");
+        }
+    }
+
+    public void OnScore(int vehicle, float score, long atUnixMs)
+    {
+        if (Vehicle(vehicle).AddScore(new ScorePoint(atUnixMs, score), Threshold))
+        {
+            Raise(FleetEventKind.ThresholdCrossed, $"vehicle {vehicle}", $"score {score:F3} above {Threshold:F3}");
+        }
+
+        Touch();
+    }
+
+    public void OnSensor(int vehicle, float[] values, long atUnixMs)
+    {
+        Vehicle(vehicle).SetSensor(values, atUnixMs);
+        Touch();
+    }
+
+    public void Raise(FleetEventKind kind, string subject, string detail)
+    {
+        var e = new FleetEvent(time.GetUtcNow(), kind, subject, detail);
+        lock (_eventGate)
+        {
+            _events.Enqueue(e);
+            while (_events.Count > EventsKept)
+            {
+                _events.Dequeue();
+            }
+        }
+
+        Touch();
+        EventRaised?.Invoke(e);
+    }
+
+    private void Touch() => Interlocked.Increment(ref _version);
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using IplsCore.Control;
+using IplsWeb.Broker;
+using IplsWeb.Components;
+using IplsWeb.Demo;
+using IplsWeb.Fleet;
+using IplsWeb.Hubs;
+using MQTTnet.AspNetCore;
+
+namespace IplsWeb.Hosting;
+
+/// <summary>
+/// Builds the dashboard: Blazor UI, the agents' SignalR hub and the embedded MQTT broker (TCP, and
+/// WebSockets at /mqtt) in one Kestrel host, plus the local demo fleet. Tests build it the same way.
+/// </summary>
+public static class DashboardApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var options = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        builder.Services.AddSingleton(new FleetSecret(FleetTokenStore.Resolve(options)));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<FleetState>();
+        builder.Services.AddSingleton<BrokerIngest>();
+        builder.Services.AddSingleton<AgentCommands>();
+        builder.Services.AddSingleton<DemoFleet>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoFleet>());
+
+        var address = IPAddress.Parse(options.BindAddress);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address, options.HttpPort);
+            kestrel.Listen(address, options.MqttPort, listen => listen.UseMqtt());
+        });
+        builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint());
+        builder.Services.AddMqttConnectionHandler();
+        builder.Services.AddConnections();
+        builder.Services.AddSignalR();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+        var app = builder.Build();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapHub<AgentHub>(AgentHubRoutes.Path);
+        app.MapMqtt("/mqtt");
+        app.UseMqttServer(server => server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync);
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
