@@ -8,6 +8,7 @@ public sealed class TransportCounters
     private long _received;
     private long _droppedQueueFull;
     private long _reconnects;
+    private long _droppedOversized;
 
     public long Published => Interlocked.Read(ref _published);
 
@@ -20,6 +21,9 @@ public sealed class TransportCounters
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
+    /// <summary>Incoming messages dropped because they exceeded the payload limit.</summary>
+    public long DroppedOversized => Interlocked.Read(ref _droppedOversized);
+
     internal void OnPublished(int bytes)
     {
         Interlocked.Increment(ref _published);
@@ -29,6 +33,8 @@ public sealed class TransportCounters
     internal void OnReceived() => Interlocked.Increment(ref _received);
 
     internal void OnDropped() => Interlocked.Increment(ref _droppedQueueFull);
+
+    internal void OnDroppedOversized() => Interlocked.Increment(ref _droppedOversized);
 
     internal void OnReconnected() => Interlocked.Increment(ref _reconnects);
 }

@@ -224,6 +224,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         AddIfPositive(rejected, "queue:training", Counters.TrainingQueueDrops);
         AddIfPositive(rejected, "queue:ipls-receive", _iplsTransport.Counters.DroppedQueueFull);
         AddIfPositive(rejected, "queue:data-receive", _data?.Counters.DroppedQueueFull ?? 0);
+        AddIfPositive(rejected, "oversized:ipls", _iplsTransport.Counters.DroppedOversized);
+        AddIfPositive(rejected, "oversized:data", _data?.Counters.DroppedOversized ?? 0);
         AddIfPositive(rejected, "score-publish", Counters.ScorePublishFailures);
         if (view is not null)
         {

@@ -16,14 +16,18 @@ public sealed class MqttAgentTransports : IAgentTransports
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
         EnsureSupported(settings);
-        return MqttTransport.Start(Options(settings, "ipls/", $"ipls-{agentId}"), loggers.CreateLogger("IplsCore.Transport.Mqtt.Ipls"));
+        // Deltas are a few KB and a model snapshot ~23 KB: 64 KB × 256 queued bounds the worst case to 16 MB.
+        var options = Options(settings, "ipls/", $"ipls-{agentId}") with { MaxPayloadBytes = 64 * 1024, ReceiveQueueCapacity = 256 };
+        return MqttTransport.Start(options, loggers.CreateLogger("IplsCore.Transport.Mqtt.Ipls"));
     }
 
     public IIplsTransport CreateData(AgentSettings settings, string agentId, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
-        return MqttTransport.Start(Options(settings, string.Empty, $"agent-{agentId}"), loggers.CreateLogger("IplsCore.Transport.Mqtt.Data"));
+        // Sensor payloads are capped at 4 KB by the parser; 16 KB × 1024 queued bounds this queue to 16 MB.
+        var options = Options(settings, string.Empty, $"agent-{agentId}") with { MaxPayloadBytes = 16 * 1024, ReceiveQueueCapacity = 1024 };
+        return MqttTransport.Start(options, loggers.CreateLogger("IplsCore.Transport.Mqtt.Data"));
     }
 
     /// <summary>Throws <see cref="NotSupportedException"/> for a transport this build cannot make.</summary>
@@ -44,8 +48,5 @@ public sealed class MqttAgentTransports : IAgentTransports
         Password = settings.Mqtt.Password,
         TopicPrefix = prefix,
         ClientId = clientId,
-
-        // At 4 Hz a few hundred samples is a minute of data; beyond that, drops are counted.
-        ReceiveQueueCapacity = 1024,
     };
 }

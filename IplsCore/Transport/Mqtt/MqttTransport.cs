@@ -341,6 +341,13 @@ public sealed partial class MqttTransport : IIplsTransport
             return Task.CompletedTask;
         }
 
+        if (e.ApplicationMessage.Payload.Length > _options.MaxPayloadBytes)
+        {
+            // Checked before copying: a flood of huge messages must not fill memory.
+            Counters.OnDroppedOversized();
+            return Task.CompletedTask;
+        }
+
         byte[] payload = e.ApplicationMessage.Payload.ToArray();
         string relative = topic[_options.TopicPrefix.Length..];
         if (relative.StartsWith("content/", StringComparison.Ordinal))

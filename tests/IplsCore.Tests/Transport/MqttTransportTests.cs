@@ -124,6 +124,25 @@ public sealed class MqttTransportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Receive_OversizedMessage_IsDroppedAndCounted_SmallerOnesStillArrive()
+    {
+        int port = Brokers.FreePort();
+        var server = await Brokers.StartMqttNetAsync(port);
+        _disposables.Add(new AsyncDisposableAction(() => server.StopAsync(new MQTTnet.Server.MqttServerStopOptions())));
+        var small = MqttTransport.Start(new MqttTransportOptions { Host = "127.0.0.1", Port = port, TopicPrefix = "test/", MaxPayloadBytes = 1024 });
+        _disposables.Add(small);
+        var big = Transport(port);
+        await small.SubscribeAsync("t", CancellationToken.None);
+
+        await big.PublishAsync("t", new byte[5000], CancellationToken.None);
+        await big.PublishAsync("t", new byte[100], CancellationToken.None);
+
+        var message = await NextAsync(small);
+        Assert.Equal(100, message.Payload.Length);
+        Assert.Equal(1, small.Counters.DroppedOversized);
+    }
+
+    [Fact]
     public async Task BrokerRestart_ClientReconnectsResubscribesAndMessagesFlowAgain()
     {
         int port = Brokers.FreePort();

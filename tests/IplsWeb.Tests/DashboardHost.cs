@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+using IplsWeb.Fleet;
+using IplsWeb.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IplsWeb.Tests;
+
+/// <summary>The real dashboard (Kestrel, embedded broker, hub, demo fleet) on free ports with its own data directory.</summary>
+internal sealed class DashboardHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DashboardHost(WebApplication app, string dataDirectory, int httpPort, int mqttPort)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        HttpPort = httpPort;
+        MqttPort = mqttPort;
+    }
+
+    public string DataDirectory { get; }
+
+    public int HttpPort { get; }
+
+    public int MqttPort { get; }
+
+    public Uri Url => new($"http://127.0.0.1:{HttpPort}/");
+
+    public IServiceProvider Services => _app.Services;
+
+    public FleetState Fleet => Services.GetRequiredService<FleetState>();
+
+    public static async Task<DashboardHost> StartAsync(int peers = 2, int bootstrappers = 1, double rateHz = 20, string? fleetToken = null)
+    {
+        string data = Directory.CreateTempSubdirectory("ipls-web-").FullName;
+        int http = FreePort();
+        int mqtt = FreePort();
+        var args = new List<string>
+        {
+            $"--Dashboard:HttpPort={http}",
+            $"--Dashboard:MqttPort={mqtt}",
+            $"--Dashboard:DataDirectory={data}",
+            $"--Dashboard:DemoFleet:Enabled={peers + bootstrappers > 0}",
+            $"--Dashboard:DemoFleet:Peers={peers}",
+            $"--Dashboard:DemoFleet:Bootstrappers={bootstrappers}",
+            $"--Dashboard:DemoFleet:RateHz={rateHz}",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        if (fleetToken is not null)
+        {
+            args.Add($"--Dashboard:FleetToken={fleetToken}");
+        }
+
+        var app = DashboardApp.Build([.. args]);
+        await app.StartAsync();
+        return new DashboardHost(app, data, http, mqtt);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held open by a late writer; the temp directory is cleaned by the OS
+        }
+    }
+}
