@@ -18,11 +18,22 @@ public sealed partial class DemoFleet(
     FleetSecret secret,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggers,
-    ILogger<DemoFleet> logger) : IHostedService
+    ILogger<DemoFleet> logger) : IHostedLifecycleService
 {
     private readonly List<AgentSupervisor> _agents = [];
+    private readonly Lock _gate = new();
+    private bool _stopped;
 
-    public IReadOnlyList<AgentSupervisor> Agents => _agents;
+    public IReadOnlyList<AgentSupervisor> Agents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _agents];
+            }
+        }
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,14 +47,31 @@ public sealed partial class DemoFleet(
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Runs before the web server stops: the agents leave the fleet and close their hub connections,
+    /// so Kestrel does not wait out its shutdown timeout for them.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken) => StopAgentsAsync();
+
+    public Task StopAsync(CancellationToken cancellationToken) => StopAgentsAsync();
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task StopAgentsAsync()
     {
-        foreach (var agent in _agents)
+        AgentSupervisor[] agents;
+        lock (_gate)
         {
-            await agent.DisposeAsync().ConfigureAwait(false);
+            _stopped = true;
+            agents = [.. _agents];
+            _agents.Clear();
         }
 
-        _agents.Clear();
+        await Task.WhenAll(agents.Select(a => a.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
     private async Task StartAgentsAsync(CancellationToken cancellationToken)
@@ -73,7 +101,21 @@ public sealed partial class DemoFleet(
             try
             {
                 var agent = await AgentSupervisor.StartAsync(source, load, new AgentRuntimeOptions { Loggers = loggers }, new ControlClientOptions(), cancellationToken).ConfigureAwait(false);
-                _agents.Add(agent);
+                bool keep;
+                lock (_gate)
+                {
+                    keep = !_stopped;
+                    if (keep)
+                    {
+                        _agents.Add(agent);
+                    }
+                }
+
+                if (!keep)
+                {
+                    await agent.DisposeAsync().ConfigureAwait(false); // the host stopped while it started
+                    return;
+                }
             }
             catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException)
             {
