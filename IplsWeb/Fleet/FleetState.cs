@@ -24,6 +24,9 @@ public sealed class FleetState(TimeProvider time)
     /// <summary>Raised for each new event (also written to history).</summary>
     public event Action<FleetEvent>? EventRaised;
 
+    /// <summary>Raised for each score received (the history writer queues it).</summary>
+    public event Action<int, ScorePoint>? ScoreAdded;
+
     /// <summary>Grows with every change; pages compare it to skip needless renders.</summary>
     public long Version => Interlocked.Read(ref _version);
 
@@ -114,7 +117,9 @@ public sealed class FleetState(TimeProvider time)
 
     public void OnScore(int vehicle, float score, long atUnixMs)
     {
-        if (Vehicle(vehicle).AddScore(new ScorePoint(atUnixMs, score), Threshold))
+        var point = new ScorePoint(atUnixMs, score);
+        ScoreAdded?.Invoke(vehicle, point);
+        if (Vehicle(vehicle).AddScore(point, Threshold))
         {
             Raise(FleetEventKind.ThresholdCrossed, $"vehicle {vehicle}", $"score {score:F3} above {Threshold:F3}");
         }
