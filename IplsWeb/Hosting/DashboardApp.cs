@@ -6,6 +6,7 @@ using IplsWeb.Demo;
 using IplsWeb.Fleet;
 using IplsWeb.Hubs;
 using MQTTnet.AspNetCore;
+using MudBlazor.Services;
 
 namespace IplsWeb.Hosting;
 
@@ -23,9 +24,13 @@ public static class DashboardApp
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton(new FleetSecret(FleetTokenStore.Resolve(options)));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<FleetState>();
+        var runtimeSettings = new RuntimeSettings(options);
+        builder.Services.AddSingleton(runtimeSettings);
+        builder.Services.AddSingleton(sp => new FleetState(sp.GetRequiredService<TimeProvider>()) { Threshold = runtimeSettings.Threshold });
         builder.Services.AddSingleton<BrokerIngest>();
         builder.Services.AddSingleton<AgentCommands>();
+        builder.Services.AddSingleton<ConfigValidator>();
+        builder.Services.AddMudServices();
         builder.Services.AddSingleton<DemoFleet>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoFleet>());
 

@@ -7,7 +7,7 @@ namespace IplsWeb.Components.Common;
 /// Base for live views: re-renders on a timer, and only when the fleet state changed since the last
 /// render. Messages arrive at up to 256 per second; a page renders at most <see cref="RefreshInterval"/>.
 /// </summary>
-public abstract class RefreshingComponent : ComponentBase, IDisposable
+public abstract class RefreshingComponent : ComponentBase, IHandleEvent, IDisposable
 {
     private Timer? _timer;
     private long _renderedVersion = -1;
@@ -33,6 +33,17 @@ public abstract class RefreshingComponent : ComponentBase, IDisposable
 
         _renderedVersion = version;
         return true;
+    }
+
+    /// <summary>User actions always render, before and after their handler, whatever the fleet did.</summary>
+    async Task IHandleEvent.HandleEventAsync(EventCallbackWorkItem callback, object? arg)
+    {
+        var task = callback.InvokeAsync(arg);
+        Invalidate();
+        StateHasChanged();
+        await task.ConfigureAwait(true);
+        Invalidate();
+        StateHasChanged();
     }
 
     /// <summary>Forces the next render (after a user action).</summary>
