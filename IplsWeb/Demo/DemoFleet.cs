@@ -126,14 +126,33 @@ public sealed partial class DemoFleet(
         LogStarted(demo.Peers, demo.Bootstrappers);
     }
 
-    private string Config(DashboardOptions dashboard, string id, int vehicle, string role, bool generator) => JsonSerializer.Serialize(new Dictionary<string, object>
+    private string Config(DashboardOptions dashboard, string id, int vehicle, string role, bool generator)
+    {
+        // A wildcard bind is reached on loopback; a specific address only on itself.
+        string host = dashboard.BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : dashboard.BindAddress;
+        if (host.Contains(':', StringComparison.Ordinal))
+        {
+            host = "[" + host + "]";
+        }
+
+        var config = Settings(dashboard, id, vehicle, role, generator, host);
+        if (!dashboard.IsLoopbackOnly)
+        {
+            config["mqttUsername"] = dashboard.BrokerUsername;
+            config["mqttPassword"] = dashboard.BrokerPassword!;
+        }
+
+        return JsonSerializer.Serialize(config);
+    }
+
+    private Dictionary<string, object> Settings(DashboardOptions dashboard, string id, int vehicle, string role, bool generator, string host) => new()
     {
         ["agentId"] = id,
         ["vehicle"] = vehicle.ToString(CultureInfo.InvariantCulture),
         ["role"] = role,
-        ["mqttBrokerip"] = "127.0.0.1",
+        ["mqttBrokerip"] = host.Trim('[', ']'),
         ["mqttPort"] = dashboard.MqttPort.ToString(CultureInfo.InvariantCulture),
-        ["dashboardUrl"] = $"http://127.0.0.1:{dashboard.HttpPort}/",
+        ["dashboardUrl"] = $"http://{host}:{dashboard.HttpPort}/",
         ["fleetToken"] = secret.Token,
         ["fleetId"] = "demo",
         ["stateDirectory"] = Path.Combine(Path.GetFullPath(dashboard.DataDirectory), "demo", id),
@@ -143,7 +162,7 @@ public sealed partial class DemoFleet(
             ["rateHz"] = dashboard.DemoFleet.RateHz.ToString(CultureInfo.InvariantCulture),
             ["seed"] = vehicle.ToString(CultureInfo.InvariantCulture),
         },
-    });
+    };
 
     [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Demo fleet started: {Peers} peers, {Bootstrappers} bootstrappers")]
     private partial void LogStarted(int peers, int bootstrappers);

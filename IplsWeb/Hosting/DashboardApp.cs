@@ -5,6 +5,7 @@ using IplsWeb.Components;
 using IplsWeb.Demo;
 using IplsWeb.Fleet;
 using IplsWeb.Hubs;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
 
@@ -21,6 +22,11 @@ public static class DashboardApp
         // The application name fixes where static assets are found, also when a test process hosts it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
         var options = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+        if (options.Problems() is { Count: > 0 } problems)
+        {
+            throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
+        }
+
         builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton(new FleetSecret(FleetTokenStore.Resolve(options)));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -28,6 +34,22 @@ public static class DashboardApp
         builder.Services.AddSingleton(runtimeSettings);
         builder.Services.AddSingleton(sp => new FleetState(sp.GetRequiredService<TimeProvider>()) { Threshold = runtimeSettings.Threshold });
         builder.Services.AddSingleton<BrokerIngest>();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<BrokerAuthentication>();
+        if (!options.IsLoopbackOnly)
+        {
+            builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
+            {
+                cookie.LoginPath = "/login";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+                cookie.SlidingExpiration = true;
+            });
+            builder.Services.AddAuthorization();
+            builder.Services.AddCascadingAuthenticationState();
+        }
+
         builder.Services.AddSingleton<AgentCommands>();
         builder.Services.AddSingleton<ConfigValidator>();
         builder.Services.AddMudServices();
@@ -53,12 +75,28 @@ public static class DashboardApp
         }
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        if (!options.IsLoopbackOnly)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHub<AgentHub>(AgentHubRoutes.Path);
         app.MapMqtt("/mqtt");
-        app.UseMqttServer(server => server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync);
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.UseMqttServer(server =>
+        {
+            server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync;
+            server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
+        });
+        var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        if (!options.IsLoopbackOnly)
+        {
+            app.MapSignIn(options);
+            pages.RequireAuthorization();
+        }
+
         return app;
     }
 }

@@ -20,4 +20,42 @@ public sealed record DashboardOptions
     public string? FleetToken { get; init; }
 
     public DemoFleetOptions DemoFleet { get; init; } = new();
+
+    /// <summary>Password for the UI sign-in. Required (no default) when bound to anything but loopback.</summary>
+    public string? AdminPassword { get; init; }
+
+    /// <summary>MQTT credentials the broker demands when bound to anything but loopback.</summary>
+    public string BrokerUsername { get; init; } = "ipls";
+
+    public string? BrokerPassword { get; init; }
+
+    /// <summary>True when the dashboard listens only on the loopback interface (no sign-in, no broker credentials).</summary>
+    public bool IsLoopbackOnly => System.Net.IPAddress.TryParse(BindAddress, out var address) && System.Net.IPAddress.IsLoopback(address);
+
+    /// <summary>The problems that stop the dashboard from starting with these options.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (!System.Net.IPAddress.TryParse(BindAddress, out _))
+        {
+            problems.Add($"Dashboard:BindAddress = \"{BindAddress}\": must be an IP address (127.0.0.1, 0.0.0.0, ...)");
+        }
+
+        if (HttpPort is < 1 or > 65535 || MqttPort is < 1 or > 65535 || HttpPort == MqttPort)
+        {
+            problems.Add($"Dashboard:HttpPort = {HttpPort}, Dashboard:MqttPort = {MqttPort}: two different ports between 1 and 65535");
+        }
+
+        if (!IsLoopbackOnly && string.IsNullOrEmpty(AdminPassword))
+        {
+            problems.Add($"Dashboard:AdminPassword: required when bound to {BindAddress} (not loopback); there is no default password");
+        }
+
+        if (!IsLoopbackOnly && string.IsNullOrEmpty(BrokerPassword))
+        {
+            problems.Add($"Dashboard:BrokerPassword: required when bound to {BindAddress} (not loopback): the broker then demands credentials");
+        }
+
+        return problems;
+    }
 }

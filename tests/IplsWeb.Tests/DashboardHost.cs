@@ -32,7 +32,7 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     public FleetState Fleet => Services.GetRequiredService<FleetState>();
 
-    public static async Task<DashboardHost> StartAsync(int peers = 2, int bootstrappers = 1, double rateHz = 20, string? fleetToken = null)
+    public static async Task<DashboardHost> StartAsync(int peers = 2, int bootstrappers = 1, double rateHz = 20, string? fleetToken = null, params string[] extra)
     {
         string data = Directory.CreateTempSubdirectory("ipls-web-").FullName;
         int http = FreePort();
@@ -53,6 +53,7 @@ internal sealed class DashboardHost : IAsyncDisposable
             args.Add($"--Dashboard:FleetToken={fleetToken}");
         }
 
+        args.AddRange(extra);
         var app = DashboardApp.Build([.. args]);
         await app.StartAsync();
         return new DashboardHost(app, data, http, mqtt);
