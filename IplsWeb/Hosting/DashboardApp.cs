@@ -65,7 +65,9 @@ public static class DashboardApp
         builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint());
         builder.Services.AddMqttConnectionHandler();
         builder.Services.AddConnections();
-        builder.Services.AddSignalR();
+        // Registrations carry the agent's config (at most 64 KB, more once JSON-escaped); the default
+        // 32 KB limit is raised for the agents' hub only, not for the UI circuits.
+        builder.Services.AddSignalR().AddHubOptions<AgentHub>(hub => hub.MaximumReceiveMessageSize = 192 * 1024);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         var app = builder.Build();
