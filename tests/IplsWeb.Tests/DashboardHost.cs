@@ -47,6 +47,10 @@ internal sealed class DashboardHost : IAsyncDisposable
             $"--Dashboard:DemoFleet:Bootstrappers={bootstrappers}",
             $"--Dashboard:DemoFleet:RateHz={rateHz}",
             "--Logging:LogLevel:Default=Warning",
+
+            // Development serves static web assets (blazor.web.js, MudBlazor) from the build's manifest,
+            // as `dotnet run` does; without it a browser would get a page that never turns interactive.
+            "--environment=Development",
         };
         if (fleetToken is not null)
         {

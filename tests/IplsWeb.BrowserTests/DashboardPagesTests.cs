@@ -1,0 +1,105 @@
+using IplsWeb.Tests;
+using Microsoft.Playwright;
+
+namespace IplsWeb.BrowserTests;
+
+/// <summary>The dashboard in a real browser against the real host and its demo fleet.</summary>
+public sealed class DashboardPagesTests : IAsyncLifetime
+{
+    private const int Timeout = 30_000;
+    private DashboardHost? _host;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private IPage? _page;
+
+    public async Task InitializeAsync()
+    {
+        if (!Browser.Available(out _))
+        {
+            return;
+        }
+
+        _host = await DashboardHost.StartAsync(peers: 2, bootstrappers: 1, rateHz: 8);
+        (_playwright, _browser) = await Browser.LaunchAsync();
+        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        _page.SetDefaultTimeout(Timeout);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Fleet_ShowsACardPerVehicle_AndTheSwitchTurnsAVehicleAnomalous()
+    {
+        if (_page is null)
+        {
+            return;
+        }
+
+        await _page.GotoAsync(_host!.Url.ToString());
+        var card = _page.GetByTestId("vehicle-card-1");
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await Assertions.Expect(_page.GetByTestId("vehicle-card-2")).ToBeVisibleAsync();
+        await Assertions.Expect(card.GetByTestId("agent-state")).ToHaveTextAsync("running", new() { Timeout = Timeout });
+        await Assertions.Expect(_page.GetByTestId("fleet-summary")).ToContainTextAsync("3 / 3 agents connected");
+
+        await card.Locator("input[type=checkbox]").First.ClickAsync();
+        await Assertions.Expect(card.GetByText("anomaly data")).ToBeVisibleAsync();
+
+        // Anomaly scores (≈ 0.3) are above the threshold and shown in the error colour.
+        await Eventually.TrueAsync(async () => float.TryParse(await card.GetByTestId("last-score").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture, out float s) && s > 0.08f, "the last score rises above the threshold");
+        await Assertions.Expect(card.GetByTestId("last-score").Locator(".mud-error-text")).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Agents_BadConfigErrorsShowInline_AndAValidOneIsApplied()
+    {
+        if (_page is null)
+        {
+            return;
+        }
+
+        await _page.GotoAsync(new Uri(_host!.Url, "agents").ToString());
+        var row = _page.GetByTestId("agents-table").Locator("tr", new() { HasText = "vehicle-2" });
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        await row.GetByTestId("agent-id").ClickAsync();
+        var editor = _page.Locator("textarea[data-testid=config-editor], [data-testid=config-editor] textarea").First;
+        await Assertions.Expect(editor).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("vehicle-2"));
+
+        string good = await editor.InputValueAsync();
+        await editor.FillAsync("{ \"epochs\": \"many\", \"mqttPort\": \"70000\", \"fleetToken\": \"short\" }");
+        await _page.GetByTestId("validate").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("config-error")).ToHaveCountAsync(3);
+        await Assertions.Expect(_page.GetByTestId("config-error").First).ToContainTextAsync("epochs");
+
+        await editor.FillAsync(good.Replace("\"threshold\"", "\"thresholdX\"", StringComparison.Ordinal));
+        await row.Locator("input[type=checkbox]").CheckAsync();
+        await _page.GetByTestId("apply").ClickAsync();
+        await Assertions.Expect(_page.GetByTestId("apply-result")).ToContainTextAsync("applied", new() { Timeout = Timeout });
+    }
+
+    [Fact]
+    public async Task Topology_DrawsEveryAgent_AndThePartitionOwners()
+    {
+        if (_page is null)
+        {
+            return;
+        }
+
+        await _page.GotoAsync(new Uri(_host!.Url, "topology").ToString());
+        await Assertions.Expect(_page.Locator("[data-testid=topology-graph] g.node")).ToHaveCountAsync(3, new() { Timeout = Timeout });
+        await Assertions.Expect(_page.Locator("g.node[data-agent=bootstrapper-1] rect")).ToHaveCountAsync(1);
+        await Assertions.Expect(_page.GetByTestId("partition-table")).ToContainTextAsync("P v", new() { Timeout = Timeout });
+    }
+}
