@@ -4,6 +4,7 @@ using IplsWeb.Broker;
 using IplsWeb.Components;
 using IplsWeb.Demo;
 using IplsWeb.Fleet;
+using IplsWeb.History;
 using IplsWeb.Hubs;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using MQTTnet.AspNetCore;
@@ -52,6 +53,8 @@ public static class DashboardApp
 
         builder.Services.AddSingleton<AgentCommands>();
         builder.Services.AddSingleton<ConfigValidator>();
+        builder.Services.AddSingleton<HistoryWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
         builder.Services.AddMudServices();
         builder.Services.AddSingleton<DemoFleet>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DemoFleet>());

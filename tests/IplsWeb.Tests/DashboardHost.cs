@@ -22,6 +22,9 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>Leave the data directory on disposal (to reopen what the dashboard wrote); the test deletes it.</summary>
+    public bool KeepDataDirectory { get; set; }
+
     public int HttpPort { get; }
 
     public int MqttPort { get; }
@@ -74,6 +77,11 @@ internal sealed class DashboardHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        if (KeepDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

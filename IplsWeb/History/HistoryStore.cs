@@ -1,0 +1,187 @@
+using IplsWeb.Fleet;
+using Microsoft.Data.Sqlite;
+
+namespace IplsWeb.History;
+
+/// <summary>
+/// Score and event history in one SQLite file (WAL). Writes come in batches, one transaction each;
+/// long score ranges are downsampled in SQL into equal time buckets (min, max, mean) so a chart can
+/// zoom over hours without shipping every 250 ms sample.
+/// </summary>
+public sealed class HistoryStore : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private HistoryStore(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    public static async Task<HistoryStore> OpenAsync(string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                CREATE TABLE IF NOT EXISTS scores (vehicle INTEGER NOT NULL, at_ms INTEGER NOT NULL, score REAL NOT NULL);
+                CREATE INDEX IF NOT EXISTS scores_vehicle_at ON scores (vehicle, at_ms);
+                CREATE TABLE IF NOT EXISTS events (at_ms INTEGER NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS events_at ON events (at_ms);
+                """;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new HistoryStore(connection, path);
+    }
+
+    public async Task WriteAsync(IReadOnlyList<ScoreRow> scores, IReadOnlyList<FleetEvent> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        ArgumentNullException.ThrowIfNull(events);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            if (scores.Count > 0)
+            {
+                await using var insert = _connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO scores (vehicle, at_ms, score) VALUES ($v, $t, $s)";
+                var v = insert.Parameters.Add("$v", SqliteType.Integer);
+                var t = insert.Parameters.Add("$t", SqliteType.Integer);
+                var s = insert.Parameters.Add("$s", SqliteType.Real);
+                await insert.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var row in scores)
+                {
+                    v.Value = row.Vehicle;
+                    t.Value = row.AtUnixMs;
+                    s.Value = (double)row.Score;
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (events.Count > 0)
+            {
+                await using var insert = _connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO events (at_ms, kind, subject, detail) VALUES ($t, $k, $s, $d)";
+                var t = insert.Parameters.Add("$t", SqliteType.Integer);
+                var k = insert.Parameters.Add("$k", SqliteType.Text);
+                var s = insert.Parameters.Add("$s", SqliteType.Text);
+                var d = insert.Parameters.Add("$d", SqliteType.Text);
+                foreach (var e in events)
+                {
+                    t.Value = e.At.ToUnixTimeMilliseconds();
+                    k.Value = e.Kind.ToString();
+                    s.Value = e.Subject;
+                    d.Value = e.Detail;
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Scores of a vehicle in [from, to), in at most <paramref name="maxPoints"/> equal time buckets, oldest first.</summary>
+    public async Task<IReadOnlyList<ScoreBucket>> ScoresAsync(int vehicle, long fromMs, long toMs, int maxPoints, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoints, 1);
+        if (toMs <= fromMs)
+        {
+            return [];
+        }
+
+        long width = Math.Max(1, (toMs - fromMs + maxPoints - 1) / maxPoints);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var query = _connection.CreateCommand();
+            query.CommandText = """
+                SELECT (at_ms - $from) / $w AS bucket, MIN(score), MAX(score), AVG(score), COUNT(*)
+                FROM scores WHERE vehicle = $v AND at_ms >= $from AND at_ms < $to
+                GROUP BY bucket ORDER BY bucket
+                """;
+            query.Parameters.AddWithValue("$from", fromMs);
+            query.Parameters.AddWithValue("$to", toMs);
+            query.Parameters.AddWithValue("$w", width);
+            query.Parameters.AddWithValue("$v", vehicle);
+            var result = new List<ScoreBucket>();
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new ScoreBucket(fromMs + (reader.GetInt64(0) * width), (float)reader.GetDouble(1), (float)reader.GetDouble(2), (float)reader.GetDouble(3), reader.GetInt32(4)));
+            }
+
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Events in [from, to), newest first, optionally of one subject.</summary>
+    public async Task<IReadOnlyList<FleetEvent>> EventsAsync(long fromMs, long toMs, int limit, string? subject, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var query = _connection.CreateCommand();
+            query.CommandText = "SELECT at_ms, kind, subject, detail FROM events WHERE at_ms >= $from AND at_ms < $to AND ($s IS NULL OR subject = $s) ORDER BY at_ms DESC, rowid DESC LIMIT $limit";
+            query.Parameters.AddWithValue("$from", fromMs);
+            query.Parameters.AddWithValue("$to", toMs);
+            query.Parameters.AddWithValue("$s", (object?)subject ?? DBNull.Value);
+            query.Parameters.AddWithValue("$limit", limit);
+            var result = new List<FleetEvent>();
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var kind = Enum.TryParse<FleetEventKind>(reader.GetString(1), out var k) ? k : FleetEventKind.Rejected;
+                result.Add(new FleetEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), kind, reader.GetString(2), reader.GetString(3)));
+            }
+
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Deletes scores and events older than the cutoff; returns how many rows went.</summary>
+    public async Task<int> DeleteOlderThanAsync(long cutoffMs, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var command = _connection.CreateCommand();
+            command.CommandText = "DELETE FROM scores WHERE at_ms < $c; DELETE FROM events WHERE at_ms < $c;";
+            command.Parameters.AddWithValue("$c", cutoffMs);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+}

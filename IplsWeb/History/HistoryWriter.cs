@@ -1,0 +1,183 @@
+using System.Threading.Channels;
+using IplsWeb.Fleet;
+using IplsWeb.Hosting;
+using Microsoft.Data.Sqlite;
+
+namespace IplsWeb.History;
+
+/// <summary>
+/// Moves scores and events from the live fleet state into SQLite: queued without ever blocking the
+/// broker (a full queue drops and counts), written in batches (one transaction per flush), pruned to
+/// the retention every ten minutes, and flushed once more on shutdown. A failing write is logged and
+/// counted; the dashboard keeps running on its in-memory state.
+/// </summary>
+public sealed partial class HistoryWriter : BackgroundService
+{
+    public const int QueueCapacity = 50_000;
+    public const int MaxBatch = 2000;
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
+
+    private readonly FleetState _fleet;
+    private readonly RuntimeSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HistoryWriter> _logger;
+    private readonly Channel<object> _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly TaskCompletionSource<HistoryStore> _store = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _path;
+    private long _written;
+    private long _dropped;
+    private long _lost;
+    private DateTimeOffset _lastDropLog = DateTimeOffset.MinValue;
+
+    public HistoryWriter(FleetState fleet, RuntimeSettings settings, DashboardOptions options, TimeProvider time, ILogger<HistoryWriter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(options);
+        _fleet = fleet;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+        _path = System.IO.Path.Combine(options.DataDirectory, "history.db");
+        fleet.ScoreAdded += (vehicle, point) => Enqueue(new ScoreRow(vehicle, point.AtUnixMs, point.Score));
+        fleet.EventRaised += Enqueue;
+    }
+
+    public long Written => Interlocked.Read(ref _written);
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public long Lost => Interlocked.Read(ref _lost);
+
+    /// <summary>The store, once open (pages await it).</summary>
+    public Task<HistoryStore> Store => _store.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        HistoryStore store;
+        try
+        {
+            store = await HistoryStore.OpenAsync(_path, stoppingToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            LogOpenFailed(_path, ex.Message);
+            _store.TrySetException(ex);
+            return;
+        }
+
+        _store.TrySetResult(store);
+        await PruneAsync(store, stoppingToken).ConfigureAwait(false);
+        var lastPrune = _time.GetUtcNow();
+        try
+        {
+            using var timer = new PeriodicTimer(FlushInterval, _time);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (await FlushAsync(store, stoppingToken).ConfigureAwait(false) == MaxBatch)
+                {
+                    // a backlog: keep writing full batches
+                }
+
+                if (_time.GetUtcNow() - lastPrune >= PruneInterval)
+                {
+                    await PruneAsync(store, stoppingToken).ConfigureAwait(false);
+                    lastPrune = _time.GetUtcNow();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down: the final flush follows
+        }
+        finally
+        {
+            while (await FlushAsync(store, CancellationToken.None).ConfigureAwait(false) > 0)
+            {
+            }
+
+            await store.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Enqueue(object item)
+    {
+        if (_queue.Writer.TryWrite(item))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _dropped);
+        var now = _time.GetUtcNow();
+        if (now - _lastDropLog > TimeSpan.FromMinutes(1))
+        {
+            _lastDropLog = now;
+            LogDropped(Dropped);
+        }
+    }
+
+    private async Task<int> FlushAsync(HistoryStore store, CancellationToken cancellationToken)
+    {
+        var scores = new List<ScoreRow>();
+        var events = new List<FleetEvent>();
+        while (scores.Count + events.Count < MaxBatch && _queue.Reader.TryRead(out object? item))
+        {
+            if (item is ScoreRow row)
+            {
+                scores.Add(row);
+            }
+            else if (item is FleetEvent e)
+            {
+                events.Add(e);
+            }
+        }
+
+        int count = scores.Count + events.Count;
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await store.WriteAsync(scores, events, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _written, count);
+        }
+        catch (SqliteException ex)
+        {
+            Interlocked.Add(ref _lost, count);
+            LogWriteFailed(count, store.Path, ex.Message);
+        }
+
+        return count;
+    }
+
+    private async Task PruneAsync(HistoryStore store, CancellationToken cancellationToken)
+    {
+        long cutoff = _time.GetUtcNow().AddHours(-_settings.RetentionHours).ToUnixTimeMilliseconds();
+        try
+        {
+            int deleted = await store.DeleteOlderThanAsync(cutoff, cancellationToken).ConfigureAwait(false);
+            if (deleted > 0)
+            {
+                LogPruned(deleted, _settings.RetentionHours);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            LogWriteFailed(0, store.Path, "pruning: " + ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Error, Message = "History database {Path} could not be opened: {Reason}; history is off")]
+    private partial void LogOpenFailed(string path, string reason);
+
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Error, Message = "Lost {Count} history rows: writing to {Path} failed: {Reason}")]
+    private partial void LogWriteFailed(int count, string path, string reason);
+
+    [LoggerMessage(EventId = 5403, Level = LogLevel.Warning, Message = "History queue full: {Dropped} rows dropped so far")]
+    private partial void LogDropped(long dropped);
+
+    [LoggerMessage(EventId = 5404, Level = LogLevel.Information, Message = "History pruned: {Deleted} rows older than {Hours} h")]
+    private partial void LogPruned(int deleted, int hours);
+}
