@@ -13,6 +13,8 @@ public sealed class VehicleState(int vehicle, int window)
 
     public ScoreWindow Scores { get; } = new(window);
 
+    public SensorWindow Sensors { get; } = new(window);
+
     public long ScoresReceived => Interlocked.Read(ref _scores);
 
     public long ScoresAbove => Interlocked.Read(ref _above);
@@ -36,6 +38,7 @@ public sealed class VehicleState(int vehicle, int window)
 
     public void SetSensor(float[] values, long atUnixMs)
     {
+        Sensors.Add(atUnixMs, values);
         Volatile.Write(ref _sensor, values);
         Interlocked.Exchange(ref _sensorAt, atUnixMs);
     }

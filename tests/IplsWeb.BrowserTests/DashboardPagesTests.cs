@@ -57,6 +57,9 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await card.Locator("input[type=checkbox]").First.ClickAsync();
         await Assertions.Expect(card.GetByText("anomaly data")).ToBeVisibleAsync();
 
+        await Assertions.Expect(card.Locator("[data-testid=score-chart-1] svg").First).ToBeVisibleAsync();
+        await ScreenshotAsync("fleet");
+
         // Anomaly scores (≈ 0.3) are above the threshold and shown in the error colour.
         await Eventually.TrueAsync(async () => float.TryParse(await card.GetByTestId("last-score").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture, out float s) && s > 0.08f, "the last score rises above the threshold");
         await Assertions.Expect(card.GetByTestId("last-score").Locator(".mud-error-text")).ToBeVisibleAsync();
@@ -90,6 +93,27 @@ public sealed class DashboardPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Vehicle_ShowsLiveScoreAndSensorCharts_AndItsHistoryFromSqlite()
+    {
+        if (_page is null)
+        {
+            return;
+        }
+
+        await Eventually.TrueAsync(() => _host!.Fleet.Vehicle(1).ScoresReceived > 30, "some scores were stored");
+        await Task.Delay(1500); // the history writer flushes every second
+        await _page.GotoAsync(new Uri(_host!.Url, "vehicles/1").ToString());
+        await Assertions.Expect(_page.Locator("[data-testid=score-chart-1] svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(_page.Locator("[data-testid=sensor-chart] svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(_page.Locator("[data-testid=history-chart] svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(_page.GetByText(new System.Text.RegularExpressions.Regex(@"\d+ scores in \d+ buckets"))).ToBeVisibleAsync();
+
+        // The threshold line is drawn on the live chart.
+        await Assertions.Expect(_page.Locator("[data-testid=score-chart-1]").GetByText("threshold 0.08")).ToBeAttachedAsync();
+        await ScreenshotAsync("vehicle");
+    }
+
+    [Fact]
     public async Task Topology_DrawsEveryAgent_AndThePartitionOwners()
     {
         if (_page is null)
@@ -101,5 +125,15 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await Assertions.Expect(_page.Locator("[data-testid=topology-graph] g.node")).ToHaveCountAsync(3, new() { Timeout = Timeout });
         await Assertions.Expect(_page.Locator("g.node[data-agent=bootstrapper-1] rect")).ToHaveCountAsync(1);
         await Assertions.Expect(_page.GetByTestId("partition-table")).ToContainTextAsync("P v", new() { Timeout = Timeout });
+        await ScreenshotAsync("topology");
+    }
+
+    /// <summary>With IPLS_SCREENSHOTS=DIR, pages are saved there for a human to look at.</summary>
+    private async Task ScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("IPLS_SCREENSHOTS") is { Length: > 0 } dir)
+        {
+            await _page!.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+        }
     }
 }

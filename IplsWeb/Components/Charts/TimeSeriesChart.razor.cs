@@ -1,0 +1,147 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+
+namespace IplsWeb.Components.Charts;
+
+/// <summary>
+/// A time-series chart (ApexCharts behind a small JS module). Data never goes through the Razor
+/// tree: the component renders its element once, then each <see cref="AppendAsync"/> is one interop
+/// call carrying a whole batch, and the module trims to <see cref="Window"/>. Calls made before the
+/// chart exists wait for it.
+/// </summary>
+public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
+{
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ElementReference _element;
+    private IJSObjectReference? _module;
+    private int _id;
+    private bool _disposed;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
+
+    [Parameter, EditorRequired]
+    public IReadOnlyList<string> SeriesNames { get; set; } = [];
+
+    /// <summary>A horizontal line; with one series, points above it are marked.</summary>
+    [Parameter]
+    public double? Threshold { get; set; }
+
+    [Parameter]
+    public double? YMin { get; set; }
+
+    [Parameter]
+    public double? YMax { get; set; }
+
+    /// <summary>Decimals of the y-axis labels.</summary>
+    [Parameter]
+    public int YDigits { get; set; } = 3;
+
+    [Parameter]
+    public bool Zoomable { get; set; }
+
+    [Parameter]
+    public int Height { get; set; } = 160;
+
+    /// <summary>How much history the chart keeps; zero keeps everything it is given.</summary>
+    [Parameter]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+
+    [Parameter]
+    public string? TestId { get; set; }
+
+    public Task SetDataAsync(IReadOnlyList<IReadOnlyList<ChartPoint>> series) => InvokeChartAsync("setData", Encode(series));
+
+    public Task AppendAsync(IReadOnlyList<IReadOnlyList<ChartPoint>> pointsPerSeries)
+    {
+        ArgumentNullException.ThrowIfNull(pointsPerSeries);
+        return pointsPerSeries.All(s => s.Count == 0) ? Task.CompletedTask : InvokeChartAsync("append", Encode(pointsPerSeries));
+    }
+
+    public Task SetThresholdAsync(double? threshold) => InvokeChartAsync("setThreshold", threshold);
+
+    public async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        _ready.TrySetCanceled();
+        if (_module is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_id != 0)
+            {
+                await _module.InvokeVoidAsync("dispose", _id).ConfigureAwait(false);
+            }
+
+            await _module.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The browser is gone; so is the chart.
+        }
+    }
+
+    // The element never changes; data flows through interop only.
+    protected override bool ShouldRender() => false;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender)
+        {
+            return;
+        }
+
+        try
+        {
+            _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/timeSeriesChart.js").ConfigureAwait(true);
+            _id = await _module.InvokeAsync<int>("create", _element, new
+            {
+                seriesNames = SeriesNames,
+                threshold = Threshold,
+                yMin = YMin,
+                yMax = YMax,
+                yDigits = YDigits,
+                zoomable = Zoomable,
+                height = Height,
+                windowMs = (long)Window.TotalMilliseconds,
+            }).ConfigureAwait(true);
+            _ready.TrySetResult();
+        }
+        catch (JSDisconnectedException)
+        {
+            _ready.TrySetCanceled();
+        }
+    }
+
+    private static double[][][] Encode(IReadOnlyList<IReadOnlyList<ChartPoint>> series) =>
+        [.. series.Select(s => s.Select(p => new[] { p.AtUnixMs, p.Value }).ToArray())];
+
+    private async Task InvokeChartAsync(string function, object? argument)
+    {
+        try
+        {
+            await _ready.Task.ConfigureAwait(true);
+        }
+        catch (TaskCanceledException)
+        {
+            return; // the chart never came to be (page left, circuit gone)
+        }
+
+        if (_disposed || _module is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _module.InvokeVoidAsync(function, _id, argument).ConfigureAwait(true);
+        }
+        catch (JSDisconnectedException)
+        {
+            // The circuit is closing.
+        }
+    }
+}

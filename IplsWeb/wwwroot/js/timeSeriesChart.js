@@ -1,0 +1,145 @@
+// Live time-series charts on ApexCharts (loaded as a global by App.razor from wwwroot/lib, which the
+// build restores from npm). Blazor calls these through TimeSeriesChart.razor: one call per batch of
+// points, the chart updates in place (no animation, no re-creation), and points older than the
+// window are dropped so memory stays bounded however long the page is open.
+const charts = new Map();
+let nextId = 1;
+
+function seriesConfig(state) {
+  const series = state.names.map((name, i) => ({ name, type: 'line', data: state.data[i].slice() }));
+  if (state.threshold !== null && state.names.length === 1) {
+    series.push({ name: 'above threshold', type: 'scatter', data: state.data[0].filter(p => p[1] > state.threshold) });
+  }
+  return series;
+}
+
+function annotations(threshold) {
+  return threshold === null ? { yaxis: [] } : {
+    yaxis: [{ y: threshold, borderColor: '#e53935', strokeDashArray: 4, label: { text: 'threshold ' + threshold, style: { color: '#fff', background: '#e53935' } } }],
+  };
+}
+
+// The y-axis range is computed here from the data on every update: ApexCharts keeps the range of
+// the (empty) first render when series are replaced, which mislabels negative values.
+function yAxis(state) {
+  const o = state.options;
+  const digits = o.yDigits ?? 3;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of state.data) {
+    for (const p of s) {
+      if (p[1] < lo) lo = p[1];
+      if (p[1] > hi) hi = p[1];
+    }
+  }
+  if (state.threshold !== null) hi = Math.max(hi, state.threshold * 1.25);
+  if (lo === Infinity) { lo = 0; hi = 1; }
+  const pad = hi > lo ? (hi - lo) * 0.05 : 0.5;
+  return {
+    min: o.yMin ?? (lo - pad),
+    max: o.yMax ?? (hi + pad),
+    tickAmount: 5,
+    labels: { formatter: v => (typeof v === 'number' ? v.toFixed(digits) : v) },
+  };
+}
+
+function refresh(entry) {
+  entry.chart.updateOptions({ yaxis: yAxis(entry.state), annotations: annotations(entry.state.threshold), series: seriesConfig(entry.state) }, false, false);
+}
+
+export function create(element, options) {
+  const state = {
+    names: options.seriesNames,
+    data: options.seriesNames.map(() => []),
+    threshold: options.threshold ?? null,
+    windowMs: options.windowMs ?? 0,
+    options,
+  };
+  const config = {
+    chart: {
+      type: 'line',
+      height: options.height,
+      animations: { enabled: false },
+      toolbar: { show: !!options.zoomable, tools: { download: false, pan: !!options.zoomable, zoom: !!options.zoomable, zoomin: !!options.zoomable, zoomout: !!options.zoomable, reset: !!options.zoomable } },
+      zoom: { enabled: !!options.zoomable, type: 'x' },
+      foreColor: '#666',
+    },
+    series: seriesConfig(state),
+    stroke: { width: 1.5, curve: 'straight' },
+    markers: { size: 0 },
+    colors: ['#1e88e5', '#e53935', '#43a047', '#fb8c00', '#8e24aa'],
+    xaxis: { type: 'datetime', labels: { datetimeUTC: false } },
+    yaxis: yAxis(state),
+    legend: { show: options.seriesNames.length > 1 },
+    tooltip: { x: { format: 'HH:mm:ss' } },
+    annotations: annotations(state.threshold),
+    dataLabels: { enabled: false },
+  };
+  if (state.threshold !== null && state.names.length === 1) {
+    config.markers = { size: [0, 3] };
+  }
+  const chart = new ApexCharts(element, config);
+  chart.render();
+  const id = nextId++;
+  charts.set(id, { chart, state });
+  return id;
+}
+
+function trim(state) {
+  if (state.windowMs <= 0) {
+    return;
+  }
+  let newest = 0;
+  for (const s of state.data) {
+    if (s.length > 0 && s[s.length - 1][0] > newest) newest = s[s.length - 1][0];
+  }
+  const cutoff = newest - state.windowMs;
+  state.data = state.data.map(s => {
+    let i = 0;
+    while (i < s.length && s[i][0] < cutoff) i++;
+    return i === 0 ? s : s.slice(i);
+  });
+}
+
+export function setData(id, series) {
+  const entry = charts.get(id);
+  if (!entry) return;
+  entry.state.data = entry.state.names.map((_, i) => (series[i] ?? []).slice());
+  trim(entry.state);
+  refresh(entry);
+}
+
+export function append(id, series) {
+  const entry = charts.get(id);
+  if (!entry) return;
+  let any = false;
+  entry.state.names.forEach((_, i) => {
+    const points = series[i] ?? [];
+    if (points.length > 0) {
+      any = true;
+      for (const p of points) entry.state.data[i].push(p);
+    }
+  });
+  if (!any) return;
+  trim(entry.state);
+  refresh(entry);
+}
+
+export function setThreshold(id, value) {
+  const entry = charts.get(id);
+  if (!entry) return;
+  entry.state.threshold = value ?? null;
+  refresh(entry);
+}
+
+export function pointCount(id) {
+  const entry = charts.get(id);
+  return entry ? entry.state.data.reduce((n, s) => n + s.length, 0) : -1;
+}
+
+export function dispose(id) {
+  const entry = charts.get(id);
+  if (!entry) return;
+  entry.chart.destroy();
+  charts.delete(id);
+}
