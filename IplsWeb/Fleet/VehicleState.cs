@@ -11,9 +11,9 @@ public sealed class VehicleState(int vehicle, int window)
 
     public int Vehicle { get; } = vehicle;
 
-    public ScoreWindow Scores { get; } = new(window);
+    public TimeWindow<ScorePoint> Scores { get; } = new(window, p => p.AtUnixMs);
 
-    public SensorWindow Sensors { get; } = new(window);
+    public TimeWindow<SensorSample> Sensors { get; } = new(window, s => s.AtUnixMs);
 
     public long ScoresReceived => Interlocked.Read(ref _scores);
 
@@ -38,7 +38,7 @@ public sealed class VehicleState(int vehicle, int window)
 
     public void SetSensor(float[] values, long atUnixMs)
     {
-        Sensors.Add(atUnixMs, values);
+        Sensors.Add(new SensorSample(atUnixMs, values));
         Volatile.Write(ref _sensor, values);
         Interlocked.Exchange(ref _sensorAt, atUnixMs);
     }

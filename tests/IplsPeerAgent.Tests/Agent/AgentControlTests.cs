@@ -1,34 +1,24 @@
 using IplsCore.Control;
 using IplsCore.Data;
-using IplsCore.Tests.Transport;
-using IplsPeerAgent.Tests.Cli;
-using MQTTnet.Server;
 
 namespace IplsPeerAgent.Tests.Agent;
 
 /// <summary>Every control command over a real SignalR hub in a Kestrel test host, with a real broker.</summary>
-public sealed class AgentControlTests : IAsyncLifetime, IDisposable
+public sealed class AgentControlTests : BrokerTestBase
 {
-    private readonly TempDirectory _dir = new();
-    private MqttServer? _broker;
     private TestDashboard? _dashboard;
-    private int _port;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _port = Brokers.FreePort();
-        _broker = await Brokers.StartMqttNetAsync(_port);
+        await base.InitializeAsync();
         _dashboard = await TestDashboard.StartAsync(TestAgents.FleetToken);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _dashboard!.DisposeAsync();
-        await _broker!.StopAsync(new MqttServerStopOptions());
-        _broker.Dispose();
+        await base.DisposeAsync();
     }
-
-    public void Dispose() => _dir.Dispose();
 
     private Dictionary<string, object> Config(params (string Key, object Value)[] extra)
     {
@@ -44,7 +34,7 @@ public sealed class AgentControlTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Agent_RegistersAndReportsStatusAndLogs()
     {
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), Config());
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), Config());
         var recorder = _dashboard!.Recorder;
         await Eventually.TrueAsync(() => recorder.LastStatus("car-7") is { Synchronized: true }, "a synchronized status arrives");
 
@@ -66,19 +56,19 @@ public sealed class AgentControlTests : IAsyncLifetime, IDisposable
     public async Task WrongFleetToken_IsRefusedByTheHub_AndTheAgentKeepsWorking()
     {
         await using var other = await TestDashboard.StartAsync("a-different-fleet-token-000");
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), new Dictionary<string, object> { ["dashboardUrl"] = other.Url.ToString() });
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), new Dictionary<string, object> { ["dashboardUrl"] = other.Url.ToString() });
         await Eventually.TrueAsync(() => other.Recorder.RefusedConnections >= 1, "the hub refuses the agent");
         Assert.Empty(other.Recorder.Registrations);
 
-        await using var probe = await MqttProbe.ConnectAsync(_port, "v1/anomaly");
+        await using var probe = await MqttProbe.ConnectAsync(Port, "v1/anomaly");
         await Eventually.TrueAsync(() => Send(probe, 1) && probe.Count("v1/anomaly") > 0, "the agent scores without its dashboard");
     }
 
     [Fact]
     public async Task StopAndStart_StopConsumingButStayAMember()
     {
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), Config());
-        await using var probe = await MqttProbe.ConnectAsync(_port, "v7/anomaly");
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), Config());
+        await using var probe = await MqttProbe.ConnectAsync(Port, "v7/anomaly");
         await Eventually.TrueAsync(() => _dashboard!.Recorder.Connections.ContainsKey("car-7"), "registered");
         await Eventually.TrueAsync(() => Send(probe, 7) && probe.Count("v7/anomaly") > 0, "scoring");
 
@@ -104,7 +94,7 @@ public sealed class AgentControlTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task SetThresholdAndGeneratorMode_TakeEffectAndBadValuesAreRefused()
     {
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), Config(("generator", new Dictionary<string, object> { ["enabled"] = true, ["rateHz"] = 10 })));
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), Config(("generator", new Dictionary<string, object> { ["enabled"] = true, ["rateHz"] = 10 })));
         await Eventually.TrueAsync(() => _dashboard!.Recorder.Connections.ContainsKey("car-7"), "registered");
         var client = _dashboard!.Agent("car-7");
 
@@ -127,7 +117,7 @@ public sealed class AgentControlTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task ApplyConfig_ABadConfigChangesNothing_AGoodOneRestartsWithItAndPersists()
     {
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), Config());
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), Config());
         await Eventually.TrueAsync(() => _dashboard!.Recorder.Connections.ContainsKey("car-7"), "registered");
         var client = _dashboard!.Agent("car-7");
         long incarnation = agent.Runtime.Identity.Incarnation;
@@ -143,26 +133,26 @@ public sealed class AgentControlTests : IAsyncLifetime, IDisposable
         Assert.False(notJson.Accepted);
         Assert.Contains("not valid JSON", Assert.Single(notJson.Issues).Message, StringComparison.Ordinal);
 
-        var missingModel = TestAgents.ConfigJson(_port, _dir.File("state"), Config(("modelPath", _dir.File("nope.iplsm"))));
+        var missingModel = TestAgents.ConfigJson(Port, Dir.File("state"), Config(("modelPath", Dir.File("nope.iplsm"))));
         var refusedModel = await client.ApplyConfig(missingModel);
         Assert.False(refusedModel.Accepted);
         Assert.Contains("nope.iplsm", refusedModel.Message, StringComparison.Ordinal);
         await Eventually.TrueAsync(() => agent.Runtime.Runner.FleetModel.Synchronized, "the previous config runs again");
 
-        string good = TestAgents.ConfigJson(_port, _dir.File("state"), Config(("threshold", "0.5"), ("epochs", "2"), ("someTypo", 1)));
+        string good = TestAgents.ConfigJson(Port, Dir.File("state"), Config(("threshold", "0.5"), ("epochs", "2"), ("someTypo", 1)));
         var applied = await client.ApplyConfig(good);
         Assert.True(applied.Accepted, applied.Message);
         Assert.Contains(applied.Issues, i => i.Key == "someTypo");
         Assert.Equal(0.5, agent.Settings.Threshold);
         Assert.Equal(2, agent.Settings.Cadence.Epochs);
         Assert.True(agent.Runtime.Identity.Incarnation > incarnation);
-        Assert.True(File.Exists(Path.Combine(_dir.File("state"), "applied-config.json")));
+        Assert.True(File.Exists(Path.Combine(Dir.File("state"), "applied-config.json")));
     }
 
     [Fact]
     public async Task Restart_KeepsTheIdentityWithANewIncarnation_AndReRegisters()
     {
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), Config());
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), Config());
         await Eventually.TrueAsync(() => _dashboard!.Recorder.LastStatus("car-7") is { Synchronized: true }, "synchronized");
         long incarnation = agent.Runtime.Identity.Incarnation;
 
@@ -178,7 +168,7 @@ public sealed class AgentControlTests : IAsyncLifetime, IDisposable
     public async Task DashboardRestart_TheAgentReconnectsAndRegistersAgain()
     {
         int port = _dashboard!.Url.Port;
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), Config());
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), Config());
         await Eventually.TrueAsync(() => _dashboard.Recorder.Connections.ContainsKey("car-7"), "registered");
         await _dashboard.DisposeAsync();
 

@@ -1,37 +1,16 @@
 using IplsCore.Messages;
-using IplsCore.Tests.Transport;
-using IplsPeerAgent.Tests.Cli;
 using MQTTnet.Protocol;
-using MQTTnet.Server;
 
 namespace IplsPeerAgent.Tests.Agent;
 
 /// <summary>The agent's data path against a real broker (MQTTnet's server in-process).</summary>
-public sealed class AgentDataPathTests : IAsyncLifetime, IDisposable
+public sealed class AgentDataPathTests : BrokerTestBase
 {
-    private readonly TempDirectory _dir = new();
-    private MqttServer? _broker;
-    private int _port;
-
-    public async Task InitializeAsync()
-    {
-        _port = Brokers.FreePort();
-        _broker = await Brokers.StartMqttNetAsync(_port);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _broker!.StopAsync(new MqttServerStopOptions());
-        _broker.Dispose();
-    }
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public async Task EveryValidSample_GetsOneScoreInTheReferenceFormat_AndBadPayloadsAreCountedByKind()
     {
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), new Dictionary<string, object> { ["vehicle"] = 3 });
-        await using var probe = await MqttProbe.ConnectAsync(_port, "v3/anomaly");
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), new Dictionary<string, object> { ["vehicle"] = 3 });
+        await using var probe = await MqttProbe.ConnectAsync(Port, "v3/anomaly");
         await Eventually.TrueAsync(() => TrySend(probe, "vehicle/3") && agent.Runtime.Counters.SamplesScored > 0, "the agent is subscribed");
 
         string[] valid = ["{\"value\":[0.1,0.2,0.3,0.4]}", "{\"value\":[\"0.1\",\"0.2\",\"0.3\",\"0.4\"]}", "{\"value\":[1,-2,3e-1,4]}"];
@@ -81,11 +60,11 @@ public sealed class AgentDataPathTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Generator_PublishesAtItsRate_AndSwitchesToAnomalyOnTheReferenceTopic()
     {
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"), new Dictionary<string, object>
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), new Dictionary<string, object>
         {
             ["generator"] = new Dictionary<string, object> { ["enabled"] = true, ["rateHz"] = 20 },
         });
-        await using var probe = await MqttProbe.ConnectAsync(_port, "v1/anomaly", "vehicle/1");
+        await using var probe = await MqttProbe.ConnectAsync(Port, "v1/anomaly", "vehicle/1");
         await Eventually.TrueAsync(() => probe.Count("v1/anomaly") >= 20, "normal data is scored");
         var normal = probe.On("v1/anomaly").Select(Score).ToList();
         Assert.True(normal.Average() < 0.08, $"normal mean {normal.Average()}");
@@ -106,18 +85,15 @@ public sealed class AgentDataPathTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task BrokerRestart_TheAgentReconnectsResubscribesAndScoresAgain()
     {
-        await using var agent = await TestAgents.StartAsync(_port, _dir.File("state"));
-        await using (var probe = await MqttProbe.ConnectAsync(_port, "v1/anomaly"))
+        await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"));
+        await using (var probe = await MqttProbe.ConnectAsync(Port, "v1/anomaly"))
         {
             await Eventually.TrueAsync(() => TrySend(probe, "vehicle/1") && probe.Count("v1/anomaly") > 0, "scores before the restart");
         }
 
-        await _broker!.StopAsync(new MqttServerStopOptions());
-        _broker.Dispose();
-        await Task.Delay(500);
-        _broker = await Brokers.StartMqttNetAsync(_port);
+        await RestartBrokerAsync();
 
-        await using var after = await MqttProbe.ConnectAsync(_port, "v1/anomaly");
+        await using var after = await MqttProbe.ConnectAsync(Port, "v1/anomaly");
         await Eventually.TrueAsync(() => TrySend(after, "vehicle/1") && after.Count("v1/anomaly") > 0, "scores after the restart");
     }
 

@@ -1,34 +1,13 @@
 using System.Text.Json;
 using IplsCore.Control;
-using IplsCore.Tests.Transport;
 using IplsPeerAgent.Runtime;
-using IplsPeerAgent.Tests.Cli;
-using MQTTnet.Server;
 
 namespace IplsPeerAgent.Tests.Agent;
 
 /// <summary>Agents doing IPLS with each other over a real broker, and resuming from their checkpoints.</summary>
-public sealed class AgentFleetTests : IAsyncLifetime, IDisposable
+public sealed class AgentFleetTests : BrokerTestBase
 {
-    private readonly TempDirectory _dir = new();
-    private MqttServer? _broker;
-    private int _port;
-
-    public async Task InitializeAsync()
-    {
-        _port = Brokers.FreePort();
-        _broker = await Brokers.StartMqttNetAsync(_port);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _broker!.StopAsync(new MqttServerStopOptions());
-        _broker.Dispose();
-    }
-
-    public void Dispose() => _dir.Dispose();
-
-    private Task<AgentSupervisor> Peer(int vehicle, string? role = null) => TestAgents.StartAsync(_port, _dir.File($"state-{vehicle}"), new Dictionary<string, object>
+    private Task<AgentSupervisor> Peer(int vehicle, string? role = null) => TestAgents.StartAsync(Port, Dir.File($"state-{vehicle}"), new Dictionary<string, object>
     {
         ["agentId"] = role == "bootstrapper" ? "boot" : $"car-{vehicle}",
         ["vehicle"] = vehicle,
@@ -73,7 +52,7 @@ public sealed class AgentFleetTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Checkpoint_IsWrittenOnStop_AndTheAgentResumesFromItAsTheSamePeer()
     {
-        string state = _dir.File("state-1");
+        string state = Dir.File("state-1");
         long incarnation;
         long[] versions;
         float[] model;
@@ -106,7 +85,7 @@ public sealed class AgentFleetTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task TornCheckpoint_IsDetected_AndTheModelStartsAtVersionZero()
     {
-        string state = _dir.File("state-1");
+        string state = Dir.File("state-1");
         await using (var first = await Peer(1))
         {
             await Eventually.TrueAsync(() => first.Runtime.Runner.FleetModel.Versions.All(v => v >= 2), "rounds are aggregated", seconds: 60);
