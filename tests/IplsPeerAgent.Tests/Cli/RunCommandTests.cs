@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IplsCore.Engine;
+using IplsCore.Tests.Configuration;
 using IplsCore.Tests.Persistence.Reference;
 using IplsCore.Tests.Transport;
 using MQTTnet.Server;
@@ -20,29 +21,7 @@ public sealed class RunCommandTests : IDisposable
         File.WriteAllBytes(parameters, JavaSerializationFixtureWriter.GuavaList(DenseNetwork.CreateXavier(NetworkShape.Default, 3).Parameters.ToArray().Select(v => (double)v).ToArray()));
         string scaler = _dir.File("scaler");
         File.WriteAllBytes(scaler, new ScalerFixture([-6f, -6f, -7f, -7f], [3f, 3f, 7f, 7f]).ToBytes());
-        return _dir.Write("adConfig.json", $$"""
-            {
-                "modelPath" : "{{parameters}}",
-                "scalerPath" : "{{scaler}}",
-                "mqttProtocol" : "tcp://",
-                "mqttBrokerip" : "0.0.0.0",
-                "mqttPort" : "7883",
-                "mqttSubTopic" : "vehicle/${NODE_NUMBER}",
-                "mqttPubTopic" : "v${NODE_NUMBER}/anomaly",
-                "ipfsAddress" : "/ip4/127.0.0.1/tcp/5001",
-                "ipfsBootstrapperAddresses": [ "${BOOTSTRAPPER_ADDRESS}" ],
-                "ipfsBootstrapperIds" : [ "${BOOTSTRAPPER_PEERID}" ],
-                "iplsIsBootstrapper" : "false",
-                "peerDataisSynchronous" : "false",
-                "epochs" : "3",
-                "learningRate" : "0.001",
-                "iplsModelPartitions" : "8",
-                "iplsMinPartitions" : "2",
-                "iplsMinPeers" : "1",
-                "updateFrequency" : 32,
-                "stabilityCount" : 5
-            }
-            """);
+        return _dir.Write("adConfig.json", ReferenceConfigs.Peer.Replace("/workspace/ad_ipls_params", parameters, StringComparison.Ordinal).Replace("/workspace/scaler", scaler, StringComparison.Ordinal));
     }
 
     [Fact]
