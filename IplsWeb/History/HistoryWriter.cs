@@ -74,14 +74,15 @@ public sealed partial class HistoryWriter : BackgroundService
             using var timer = new PeriodicTimer(FlushInterval, _time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                while (await FlushAsync(store, stoppingToken).ConfigureAwait(false) == MaxBatch)
+                // Writes are not cancelled: a batch already taken from the queue must reach the file.
+                while (await FlushAsync(store, CancellationToken.None).ConfigureAwait(false) == MaxBatch)
                 {
                     // a backlog: keep writing full batches
                 }
 
                 if (_time.GetUtcNow() - lastPrune >= PruneInterval)
                 {
-                    await PruneAsync(store, stoppingToken).ConfigureAwait(false);
+                    await PruneAsync(store, CancellationToken.None).ConfigureAwait(false);
                     lastPrune = _time.GetUtcNow();
                 }
             }
@@ -143,8 +144,9 @@ public sealed partial class HistoryWriter : BackgroundService
             await store.WriteAsync(scores, events, cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _written, count);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
         {
+            // Counted and logged; the writer keeps going (an exception here must not stop the host).
             Interlocked.Add(ref _lost, count);
             LogWriteFailed(count, store.Path, ex.Message);
         }
