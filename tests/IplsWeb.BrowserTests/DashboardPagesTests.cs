@@ -128,6 +128,25 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await ScreenshotAsync("topology");
     }
 
+    [Fact]
+    public async Task ChartCheck_DrawsTheLiveChart_ThresholdLine_AndMarksPointsAboveIt()
+    {
+        if (_page is null)
+        {
+            return;
+        }
+
+        await _page.GotoAsync(new Uri(_host!.Url, "dev/chart-check").ToString());
+        var chart = _page.GetByTestId("check-chart");
+        await Assertions.Expect(chart.Locator("svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(chart.GetByText("threshold 0.08")).ToBeAttachedAsync();
+        await Assertions.Expect(chart.GetByText("synthetic score")).ToBeAttachedAsync();
+
+        // Every 8th synthetic point (2 s apart) is above the threshold and drawn as a marker.
+        await Eventually.TrueAsync(async () => await chart.Locator(".apexcharts-scatter-series .apexcharts-marker").CountAsync() >= 2, "points above the threshold are marked");
+        await ScreenshotAsync("chart-check");
+    }
+
     /// <summary>With IPLS_SCREENSHOTS=DIR, pages are saved there for a human to look at.</summary>
     private async Task ScreenshotAsync(string name)
     {

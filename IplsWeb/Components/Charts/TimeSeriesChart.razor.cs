@@ -7,7 +7,8 @@ namespace IplsWeb.Components.Charts;
 /// A time-series chart (ApexCharts behind a small JS module). Data never goes through the Razor
 /// tree: the component renders its element once, then each <see cref="AppendAsync"/> is one interop
 /// call carrying a whole batch, and the module trims to <see cref="Window"/>. Calls made before the
-/// chart exists wait for it.
+/// chart exists wait for it. Options are read once, when the chart is created (first render); only
+/// <see cref="Threshold"/> is followed afterwards (or set with <see cref="SetThresholdAsync"/>).
 /// </summary>
 public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
 {
@@ -16,6 +17,7 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
     private IJSObjectReference? _module;
     private int _id;
     private bool _disposed;
+    private double? _thresholdParameter;
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
@@ -46,6 +48,10 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
     /// <summary>How much history the chart keeps; zero keeps everything it is given.</summary>
     [Parameter]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A caption drawn by the chart itself (inside its SVG).</summary>
+    [Parameter]
+    public string? Title { get; set; }
 
     [Parameter]
     public string? TestId { get; set; }
@@ -87,6 +93,19 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
     // The element never changes; data flows through interop only.
     protected override bool ShouldRender() => false;
 
+    // A parent that re-renders with a new Threshold moves the line (one interop call); other options
+    // are fixed once the chart exists.
+    protected override Task OnParametersSetAsync()
+    {
+        if (_thresholdParameter == Threshold)
+        {
+            return Task.CompletedTask;
+        }
+
+        _thresholdParameter = Threshold;
+        return _id == 0 ? Task.CompletedTask : SetThresholdAsync(Threshold);
+    }
+
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (!firstRender)
@@ -100,6 +119,7 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
             _id = await _module.InvokeAsync<int>("create", _element, new
             {
                 seriesNames = SeriesNames,
+                title = Title,
                 threshold = Threshold,
                 yMin = YMin,
                 yMax = YMax,

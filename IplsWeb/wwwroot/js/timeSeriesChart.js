@@ -78,6 +78,9 @@ export function create(element, options) {
   if (state.threshold !== null && state.names.length === 1) {
     config.markers = { size: [0, 3] };
   }
+  if (options.title) {
+    config.title = { text: options.title, style: { fontSize: '13px', fontWeight: 500 } };
+  }
   const chart = new ApexCharts(element, config);
   chart.render();
   const id = nextId++;
