@@ -19,13 +19,6 @@ public static class HubToken
     }
 
     /// <summary>Constant-time check of a presented token.</summary>
-    public static bool Matches(string fleetToken, string? presented)
-    {
-        if (string.IsNullOrEmpty(fleetToken) || string.IsNullOrEmpty(presented))
-        {
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Derive(fleetToken)), Encoding.UTF8.GetBytes(presented));
-    }
+    public static bool Matches(string fleetToken, string? presented) =>
+        !string.IsNullOrEmpty(fleetToken) && SecretComparer.Matches(Derive(fleetToken), presented);
 }

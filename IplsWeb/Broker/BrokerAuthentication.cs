@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using IplsCore.Control;
 using IplsWeb.Fleet;
 using IplsWeb.Hosting;
 using MQTTnet.Protocol;
@@ -20,8 +19,7 @@ public sealed partial class BrokerAuthentication(DashboardOptions options, Fleet
             return Task.CompletedTask;
         }
 
-        bool ok = e.UserName == options.BrokerUsername
-            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(e.Password ?? string.Empty), Encoding.UTF8.GetBytes(options.BrokerPassword ?? string.Empty));
+        bool ok = e.UserName == options.BrokerUsername && SecretComparer.Matches(options.BrokerPassword, e.Password);
         if (!ok)
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;

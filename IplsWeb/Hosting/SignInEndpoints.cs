@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
+using IplsCore.Control;
 using IplsWeb.Fleet;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -18,7 +17,7 @@ public static class SignInEndpoints
         app.MapPost("/auth/login", async (HttpContext http, [FromForm] string? password, [FromForm] string? returnUrl, FleetState fleet) =>
         {
             string target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/";
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(password ?? string.Empty), Encoding.UTF8.GetBytes(options.AdminPassword ?? string.Empty)))
+            if (!SecretComparer.Matches(options.AdminPassword, password))
             {
                 fleet.Raise(FleetEventKind.Rejected, "sign-in", $"wrong password from {http.Connection.RemoteIpAddress}");
                 await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false); // slows guessing
