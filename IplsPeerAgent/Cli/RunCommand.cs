@@ -66,7 +66,7 @@ internal static class RunCommand
 
         if (checkOnly)
         {
-            AgentModel.Load(load.Settings!);
+            AgentRuntime.LoadModel(load.Settings!);
             MqttAgentTransports.EnsureSupported(load.Settings!);
             await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {AgentRuntime.RoleName(load.Settings.Role)}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}").ConfigureAwait(false);
             return 0;

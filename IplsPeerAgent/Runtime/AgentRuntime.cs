@@ -41,16 +41,15 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private bool _started;
     private bool _stopped;
 
-    private AgentRuntime(AgentSettings settings, AgentRuntimeOptions options)
+    private AgentRuntime(AgentSettings settings, AgentRuntimeOptions options, (DenseNetwork Network, MinMaxScaler Scaler) model)
     {
         _settings = settings;
         _options = options;
         _logger = options.Loggers.CreateLogger("IplsPeerAgent.Agent");
         _metrics = new ProcessMetrics(options.Time);
-        var (network, scaler) = AgentModel.Load(settings);
+        var (network, scaler) = model;
         _shape = network.Shape;
         _scaler = scaler;
-        settings.Ipls.Validate(network.ParameterCount);
         _store = new CheckpointStore(settings.StateDirectory, _logger);
         Directory.CreateDirectory(settings.StateDirectory);
         Identity = PeerIdentity.LoadOrCreate(_store.IdentityPath, settings.AgentId, options.Time);
@@ -113,11 +112,26 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     public GeneratorMode? GeneratorMode => _generator?.Mode;
 
     /// <summary>Loads the model, checkpoint and identity and builds everything; nothing runs yet. Bad files throw.</summary>
-    public static AgentRuntime Create(AgentSettings settings, AgentRuntimeOptions options)
+    public static AgentRuntime Create(AgentSettings settings, AgentRuntimeOptions options) => Create(settings, options, LoadModel(settings));
+
+    /// <summary>Builds a runtime around a model already loaded with <see cref="LoadModel"/>.</summary>
+    public static AgentRuntime Create(AgentSettings settings, AgentRuntimeOptions options, (DenseNetwork Network, MinMaxScaler Scaler) model)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
-        return new AgentRuntime(settings, options);
+        return new AgentRuntime(settings, options, model);
+    }
+
+    /// <summary>
+    /// The settings' model, checked against the partitioning. Touches no state, so a config can be
+    /// vetted with it while another runtime still runs. Bad files and settings throw.
+    /// </summary>
+    public static (DenseNetwork Network, MinMaxScaler Scaler) LoadModel(AgentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = AgentModel.Load(settings);
+        settings.Ipls.Validate(model.Network.ParameterCount);
+        return model;
     }
 
     public void Start()

@@ -244,19 +244,22 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         }
     }
 
-    /// <summary>Builds the new runtime first (so a bad model file changes nothing), then swaps.</summary>
+    /// <summary>
+    /// Loads the new model while the old runtime still runs (a bad model file changes nothing), then
+    /// stops the old runtime and builds the new one; if that fails, the previous config comes back.
+    /// </summary>
     private async Task ReplaceRuntimeAsync(AgentConfigLoad config, CancellationToken cancellationToken)
     {
+        var model = AgentRuntime.LoadModel(config.Settings!);
         var old = Runtime;
 
-        // Stop the old one first: both would share the state directory and the peer identity.
+        // Stop the old one before building the new: both would share the state directory and the peer identity.
         await old.StopAsync(leave: true, cancellationToken).ConfigureAwait(false);
         await old.DisposeAsync().ConfigureAwait(false);
         AgentRuntime next;
         try
         {
-            AgentModel.Load(config.Settings!); // fail early on an unusable model, before identity files move
-            next = AgentRuntime.Create(config.Settings!, _options);
+            next = AgentRuntime.Create(config.Settings!, _options, model);
         }
         catch (Exception ex) when (IsStartFailure(ex))
         {
