@@ -6,8 +6,14 @@ namespace IplsPeerAgent.Runtime;
 internal sealed class ProcessMetrics(TimeProvider time)
 {
     private readonly Lock _gate = new();
-    private TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
+    private TimeSpan _lastCpu = CpuTime();
     private long _lastAt = time.GetTimestamp();
+
+    private static TimeSpan CpuTime()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
 
     public (double CpuPercent, double MemoryMb) Read()
     {

@@ -4,7 +4,6 @@ using System.Text.Json;
 using IplsPeerAgent.Control;
 using IplsPeerAgent.Runtime;
 using IplsWeb.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace IplsWeb.Demo;
 
@@ -14,7 +13,7 @@ namespace IplsWeb.Demo;
 /// broker, control through the hub — so the first README command shows the whole system working.
 /// </summary>
 public sealed partial class DemoFleet(
-    IOptions<DashboardOptions> options,
+    DashboardOptions options,
     FleetSecret secret,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggers,
@@ -37,7 +36,7 @@ public sealed partial class DemoFleet(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.DemoFleet.Enabled)
+        if (!options.DemoFleet.Enabled)
         {
             return Task.CompletedTask;
         }
@@ -76,18 +75,17 @@ public sealed partial class DemoFleet(
 
     private async Task StartAgentsAsync(CancellationToken cancellationToken)
     {
-        var dashboard = options.Value;
-        var demo = dashboard.DemoFleet;
+        var demo = options.DemoFleet;
         var source = new AgentConfigSource();
         var configs = new List<string>();
         for (int b = 1; b <= demo.Bootstrappers; b++)
         {
-            configs.Add(Config(dashboard, $"bootstrapper-{b}", 900 + b, "bootstrapper", generator: false));
+            configs.Add(Config($"bootstrapper-{b}", 900 + b, "bootstrapper", generator: false));
         }
 
         for (int v = 1; v <= demo.Peers; v++)
         {
-            configs.Add(Config(dashboard, $"vehicle-{v}", v, "peer", generator: true));
+            configs.Add(Config($"vehicle-{v}", v, "peer", generator: true));
         }
 
         foreach (string config in configs)
@@ -126,43 +124,37 @@ public sealed partial class DemoFleet(
         LogStarted(demo.Peers, demo.Bootstrappers);
     }
 
-    private string Config(DashboardOptions dashboard, string id, int vehicle, string role, bool generator)
+    private string Config(string id, int vehicle, string role, bool generator)
     {
         // A wildcard bind is reached on loopback; a specific address only on itself.
-        string host = dashboard.BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : dashboard.BindAddress;
-        if (host.Contains(':', StringComparison.Ordinal))
+        string host = options.BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.BindAddress;
+        string urlHost = host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host;
+        var config = new Dictionary<string, object>
         {
-            host = "[" + host + "]";
-        }
-
-        var config = Settings(dashboard, id, vehicle, role, generator, host);
-        if (!dashboard.IsLoopbackOnly)
+            ["agentId"] = id,
+            ["vehicle"] = vehicle.ToString(CultureInfo.InvariantCulture),
+            ["role"] = role,
+            ["mqttBrokerip"] = host,
+            ["mqttPort"] = options.MqttPort.ToString(CultureInfo.InvariantCulture),
+            ["dashboardUrl"] = $"http://{urlHost}:{options.HttpPort}/",
+            ["fleetToken"] = secret.Token,
+            ["fleetId"] = "demo",
+            ["stateDirectory"] = Path.Combine(Path.GetFullPath(options.DataDirectory), "demo", id),
+            ["generator"] = new Dictionary<string, object>
+            {
+                ["enabled"] = generator,
+                ["rateHz"] = options.DemoFleet.RateHz.ToString(CultureInfo.InvariantCulture),
+                ["seed"] = vehicle.ToString(CultureInfo.InvariantCulture),
+            },
+        };
+        if (!options.IsLoopbackOnly)
         {
-            config["mqttUsername"] = dashboard.BrokerUsername;
-            config["mqttPassword"] = dashboard.BrokerPassword!;
+            config["mqttUsername"] = options.BrokerUsername;
+            config["mqttPassword"] = options.BrokerPassword!;
         }
 
         return JsonSerializer.Serialize(config);
     }
-
-    private Dictionary<string, object> Settings(DashboardOptions dashboard, string id, int vehicle, string role, bool generator, string host) => new()
-    {
-        ["agentId"] = id,
-        ["vehicle"] = vehicle.ToString(CultureInfo.InvariantCulture),
-        ["role"] = role,
-        ["mqttBrokerip"] = host.Trim('[', ']'),
-        ["mqttPort"] = dashboard.MqttPort.ToString(CultureInfo.InvariantCulture),
-        ["dashboardUrl"] = $"http://{host}:{dashboard.HttpPort}/",
-        ["fleetToken"] = secret.Token,
-        ["fleetId"] = "demo",
-        ["stateDirectory"] = Path.Combine(Path.GetFullPath(dashboard.DataDirectory), "demo", id),
-        ["generator"] = new Dictionary<string, object>
-        {
-            ["enabled"] = generator,
-            ["rateHz"] = dashboard.DemoFleet.RateHz.ToString(CultureInfo.InvariantCulture),
-            ["seed"] = vehicle.ToString(CultureInfo.InvariantCulture),
-        },
-    };
 
     [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Demo fleet started: {Peers} peers, {Bootstrappers} bootstrappers")]
     private partial void LogStarted(int peers, int bootstrappers);

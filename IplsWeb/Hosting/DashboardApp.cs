@@ -28,7 +28,6 @@ public static class DashboardApp
             throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
         }
 
-        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
         builder.Services.AddSingleton(new FleetSecret(FleetTokenStore.Resolve(options)));
         builder.Services.AddSingleton(TimeProvider.System);
         var runtimeSettings = new RuntimeSettings(options);
