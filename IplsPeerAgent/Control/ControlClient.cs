@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using IplsCore.Control;
 using IplsPeerAgent.Logging;
 using Microsoft.AspNetCore.SignalR;
@@ -23,7 +24,8 @@ internal sealed partial class ControlClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Uri _hub;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _loops = [];
+    // Added to from SignalR's Closed callback as well as from Start: a concurrent collection.
+    private readonly ConcurrentQueue<Task> _loops = new();
     private long _logMark;
 
     public ControlClient(
@@ -70,7 +72,7 @@ internal sealed partial class ControlClient : IAsyncDisposable
             // Automatic reconnection gave up (it does not with our policy) or we are stopping.
             if (!_stopping.IsCancellationRequested)
             {
-                _loops.Add(Task.Run(() => ConnectLoopAsync(_stopping.Token), CancellationToken.None));
+                _loops.Enqueue(Task.Run(() => ConnectLoopAsync(_stopping.Token), CancellationToken.None));
             }
 
             return Task.CompletedTask;
@@ -83,8 +85,8 @@ internal sealed partial class ControlClient : IAsyncDisposable
 
     public void Start()
     {
-        _loops.Add(Task.Run(() => ConnectLoopAsync(_stopping.Token), CancellationToken.None));
-        _loops.Add(Task.Run(() => ReportLoopAsync(_stopping.Token), CancellationToken.None));
+        _loops.Enqueue(Task.Run(() => ConnectLoopAsync(_stopping.Token), CancellationToken.None));
+        _loops.Enqueue(Task.Run(() => ReportLoopAsync(_stopping.Token), CancellationToken.None));
     }
 
     public async ValueTask DisposeAsync()
