@@ -64,7 +64,13 @@ public static class DashboardApp
             kestrel.Listen(address, options.HttpPort);
             kestrel.Listen(address, options.MqttPort, listen => listen.UseMqtt());
         });
-        builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint());
+        // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
+        // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
+        builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
+            .WithMaxPendingMessagesPerClient(options.Broker.MaxPendingPerClient)
+            .WithPendingMessagesOverflowStrategy(MQTTnet.Server.MqttPendingMessagesOverflowStrategy.DropNewMessage));
+        builder.Services.AddSingleton<DeliveryFlowControl>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryFlowControl>());
         builder.Services.AddMqttConnectionHandler();
         builder.Services.AddConnections();
         // Registrations carry the agent's config (at most 64 KB, more once JSON-escaped); the default
@@ -91,6 +97,9 @@ public static class DashboardApp
         app.MapMqtt("/mqtt");
         app.UseMqttServer(server =>
         {
+            var flow = app.Services.GetRequiredService<DeliveryFlowControl>();
+            server.InterceptingPublishAsync += flow.OnPublishAsync;
+            server.ApplicationMessageEnqueuedOrDroppedAsync += flow.OnEnqueuedOrDroppedAsync;
             server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync;
             server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
         });

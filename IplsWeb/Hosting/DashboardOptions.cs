@@ -21,6 +21,8 @@ public sealed record DashboardOptions
 
     public DemoFleetOptions DemoFleet { get; init; } = new();
 
+    public BrokerOptions Broker { get; init; } = new();
+
     /// <summary>Password for the UI sign-in. Required (no default) when bound to anything but loopback.</summary>
     public string? AdminPassword { get; init; }
 
@@ -56,6 +58,7 @@ public sealed record DashboardOptions
             problems.Add($"Dashboard:BrokerPassword: required when bound to {BindAddress} (not loopback): the broker then demands credentials");
         }
 
+        problems.AddRange(Broker.Problems());
         return problems;
     }
 }

@@ -5,4 +5,5 @@ namespace IplsBench;
 [JsonSerializable(typeof(EngineFigures))]
 [JsonSerializable(typeof(Federation.FederationResults))]
 [JsonSerializable(typeof(Agent.AgentFigures))]
+[JsonSerializable(typeof(List<Broker.BrokerFigures>))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -6,6 +6,7 @@ var root = new RootCommand("IPLS benchmarks. Run with -c Release; each subcomman
     EngineCommand.Create(),
     IplsBench.Federation.FederationCommand.Create(),
     IplsBench.Agent.AgentCommand.Create(),
+    IplsBench.Broker.BrokerCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
