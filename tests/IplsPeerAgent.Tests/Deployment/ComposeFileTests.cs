@@ -102,8 +102,9 @@ public sealed class ComposeFileTests : IAsyncLifetime
         {
             var service = services.GetProperty(name);
             Assert.Equal("deploy/agent/Dockerfile", service.GetProperty("build").GetProperty("dockerfile").GetString());
+            Assert.Equal("20s", service.GetProperty("stop_grace_period").GetString()); // time for the graceful leave
             Assert.Equal(["broker_password", "fleet_token"], SecretsOf(service));
-            var settings = ReadAgentSettings(service.GetProperty("environment"), name);
+            var settings = AgentEnvironment.Read(service.GetProperty("environment"), _secrets, name);
 
             string kubo = name == "bootstrapper" ? "kubo-bootstrap" : $"kubo-{name}";
             Assert.Equal("ipfs", settings.Transport);
@@ -183,29 +184,4 @@ public sealed class ComposeFileTests : IAsyncLifetime
 
     private static string[] NetworksOf(JsonElement service) =>
         [.. service.GetProperty("networks").EnumerateObject().Select(n => n.Name)];
-
-    /// <summary>
-    /// The agent's configuration from a service's environment, read as the agent reads IPLS_* variables
-    /// (prefix removed, __ for :), with the secret files of this test standing in for /run/secrets.
-    /// </summary>
-    private AgentSettings ReadAgentSettings(JsonElement environment, string service)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var variable in environment.EnumerateObject())
-        {
-            Assert.StartsWith("IPLS_", variable.Name, StringComparison.Ordinal);
-            string value = variable.Value.ToString();
-            if (value.StartsWith("/run/secrets/", StringComparison.Ordinal))
-            {
-                value = _secrets.PathOf(value["/run/secrets/".Length..]);
-                Assert.True(File.Exists(value), $"{service}: {variable.Name} names a secret make-secrets.sh does not make");
-            }
-
-            values[variable.Name["IPLS_".Length..].Replace("__", ":", StringComparison.Ordinal)] = value;
-        }
-
-        var result = AgentSettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
-        Assert.True(result.IsValid, $"{service}: {string.Join("; ", result.Errors)}");
-        return result.Settings!;
-    }
 }

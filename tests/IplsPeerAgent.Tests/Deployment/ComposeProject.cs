@@ -30,12 +30,24 @@ internal static class ComposeProject
     /// repository's .env (as make-secrets.sh writes it), so a developer's own .env never leaks in.
     /// </summary>
     public static Task<ShellResult> RunAsync(string program, string envFile, params string[] arguments) =>
-        Shell.RunAsync(program, ["--project-directory", Cli.RepositoryPaths.Root, "--env-file", envFile, "-f", "docker-compose.yml", .. arguments], new Dictionary<string, string?> { [PeerIdVariable] = null });
+        RunFilesAsync(program, envFile, ["docker-compose.yml"], arguments);
+
+    /// <summary>Runs docker-compose on other compose files of the repository (merged in order), e.g. deploy/device/.</summary>
+    public static Task<ShellResult> RunFilesAsync(string program, string envFile, IEnumerable<string> files, params string[] arguments)
+    {
+        string first = files.First();
+        return Shell.RunAsync(
+            program,
+            ["--project-directory", Path.GetDirectoryName(Path.Combine(Cli.RepositoryPaths.Root, first))!, "--env-file", envFile, .. files.SelectMany(f => new[] { "-f", f }), .. arguments],
+            new Dictionary<string, string?> { [PeerIdVariable] = null });
+    }
 
     /// <summary>The resolved configuration (`docker-compose config`) as a JSON document.</summary>
-    public static async Task<JsonDocument> ConfigAsync(string program, string envFile)
+    public static Task<JsonDocument> ConfigAsync(string program, string envFile) => ConfigAsync(program, envFile, ["docker-compose.yml"]);
+
+    public static async Task<JsonDocument> ConfigAsync(string program, string envFile, IEnumerable<string> files)
     {
-        var config = await RunAsync(program, envFile, "config");
+        var config = await RunFilesAsync(program, envFile, files, "config");
         config.AssertSuccess("docker-compose config");
         string python = File.ReadLines(program).First().TrimStart('#', '!').Trim().Split(' ')[0];
         var json = await Shell.RunAsync(python, ["-c", "import json, sys, yaml; json.dump(yaml.safe_load(sys.stdin), sys.stdout)"], standardInput: config.Stdout);
