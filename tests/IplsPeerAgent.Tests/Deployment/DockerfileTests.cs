@@ -47,8 +47,9 @@ public sealed partial class DockerfileTests
 
     [Theory]
     [MemberData(nameof(Dockerfiles))]
-    public void CopiedSources_ExistInTheRepository(string relative)
+    public void CopiedSources_ExistInTheRepository_AndAreNotDockerIgnored(string relative)
     {
+        string[] ignored = [.. File.ReadAllLines(Path.Combine(Cli.RepositoryPaths.Root, ".dockerignore")).Where(l => l.Length > 0 && !l.StartsWith('#') && !l.Contains('*', StringComparison.Ordinal))];
         foreach (var copy in Load(relative).Stages.SelectMany(s => s).Where(i => i.Keyword == "COPY" && !i.Arguments.Contains("--from=", StringComparison.Ordinal)))
         {
             string[] words = [.. copy.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => !w.StartsWith("--", StringComparison.Ordinal))];
@@ -56,6 +57,8 @@ public sealed partial class DockerfileTests
             {
                 string path = Path.Combine(Cli.RepositoryPaths.Root, source);
                 Assert.True(File.Exists(path) || Directory.Exists(path), $"{relative}: COPY {source} does not exist");
+                string trimmed = source.TrimEnd('/');
+                Assert.DoesNotContain(ignored, entry => trimmed == entry || trimmed.StartsWith(entry + "/", StringComparison.Ordinal));
             }
         }
     }
