@@ -61,7 +61,7 @@ ipfs config Addresses.Gateway /ip4/127.0.0.1/tcp/8080
 
 # 4. Bootstrap: the public list goes, the fleet's bootstrap nodes come in, also as peerings (protected,
 #    reconnecting links: pubsub only talks over open connections, DHT discovery is slow in a small swarm).
-ipfs bootstrap rm --all >/dev/null
+ipfs bootstrap rm all >/dev/null
 peering=""
 count=0
 for address in $(printf '%s' "${IPLS_KUBO_BOOTSTRAP:-}" | tr ',' ' '); do

@@ -56,7 +56,7 @@ public sealed class KuboInitScriptTests : IDisposable
         Assert.Contains("config Routing.Type dht", calls);
         Assert.Contains("config --json AutoTLS.Enabled false", calls);
         Assert.Contains("config Addresses.API /ip4/0.0.0.0/tcp/5001", calls);
-        int removeAll = Array.IndexOf(calls, "bootstrap rm --all");
+        int removeAll = Array.IndexOf(calls, "bootstrap rm all");
         int add = Array.IndexOf(calls, $"bootstrap add /dns4/kubo-bootstrap/tcp/4001/p2p/{OtherId}");
         Assert.True(removeAll >= 0 && add > removeAll, string.Join("\n", calls));
         Assert.Contains($"config --json Peering.Peers [{{\"ID\":\"{OtherId}\",\"Addrs\":[\"/dns4/kubo-bootstrap/tcp/4001\"]}}]", calls);
