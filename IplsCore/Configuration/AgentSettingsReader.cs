@@ -28,8 +28,8 @@ public static partial class AgentSettingsReader
     /// <summary>Our keys, alongside the reference ones.</summary>
     public static readonly FrozenSet<string> OwnKeys = FrozenSet.Create(
         StringComparer.Ordinal,
-        "agentId", "vehicle", "role", "dashboardUrl", "fleetToken", "fleetId", "transport", "replication", "threshold",
-        "scoreWith", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "generatorTopic", "generator");
+        "agentId", "vehicle", "role", "dashboardUrl", "fleetToken", "fleetTokenFile", "fleetId", "transport", "replication", "threshold",
+        "scoreWith", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator");
 
     private static readonly FrozenSet<string> GeneratorKeys = FrozenSet.Create(
         StringComparer.Ordinal, "enabled", "mode", "rateHz", "normalFile", "anomalyFile", "seed");
@@ -114,10 +114,13 @@ public static partial class AgentSettingsReader
                 Error("agentId", agentId, "must be 1–64 characters of letters, digits, '.', '_' or '-'");
             }
 
-            string token = Text("fleetToken") ?? string.Empty;
-            if (token.Length < 16)
+            var (token, tokenKey) = Secret("fleetToken", "fleetTokenFile");
+            token ??= string.Empty;
+            if (token.Length < 16 && !Errors.Exists(e => e.Key == tokenKey))
             {
-                Error("fleetToken", token.Length == 0 ? null : new string('*', token.Length), "must be set, at least 16 characters (the fleet secret)");
+                Error(tokenKey, token.Length == 0 ? null : new string('*', token.Length), tokenKey == "fleetToken"
+                    ? "must be set, at least 16 characters (the fleet secret)"
+                    : "the file must hold the fleet secret, at least 16 characters");
             }
 
             string transport = Choice("transport", "mqtt", "mqtt", "ipfs");
@@ -135,7 +138,7 @@ public static partial class AgentSettingsReader
                 Role = role,
                 ModelPath = Text("modelPath"),
                 ScalerPath = Text("scalerPath"),
-                Mqtt = new MqttSettings(host, Int("mqttPort", 1883, 1, 65535), Text("mqttUsername"), Text("mqttPassword")),
+                Mqtt = new MqttSettings(host, Int("mqttPort", 1883, 1, 65535), Text("mqttUsername"), Secret("mqttPassword", "mqttPasswordFile").Value),
                 SensorTopic = Topic("mqttSubTopic", $"vehicle/{_vehicle}"),
                 ScoreTopic = Topic("mqttPubTopic", $"v{_vehicle}/anomaly"),
                 GeneratorTopic = Topic("generatorTopic", $"vehicle/{_vehicle}/generator"),
@@ -225,6 +228,44 @@ public static partial class AgentSettingsReader
                 return match.Value;
             });
             return unresolved && !strict ? null : expanded.Trim();
+        }
+
+        /// <summary>
+        /// A secret given inline (<paramref name="key"/>) or as a file to read (<paramref name="fileKey"/>,
+        /// e.g. a container secret under /run/secrets, so the value never sits in the environment or a
+        /// config file); surrounding whitespace and the final newline are dropped. Giving both is an error:
+        /// which secret is in use must never be a guess. Returns the value and the key it came from.
+        /// </summary>
+        private (string? Value, string Key) Secret(string key, string fileKey)
+        {
+            string? inline = Text(key);
+            string? path = Text(fileKey);
+            if (string.IsNullOrEmpty(path))
+            {
+                return (inline, key);
+            }
+
+            if (!string.IsNullOrEmpty(inline))
+            {
+                Error(fileKey, path, $"give {key} or {fileKey}, not both");
+                return (inline, key);
+            }
+
+            try
+            {
+                string value = File.ReadAllText(path).Trim();
+                if (value.Length == 0)
+                {
+                    Error(fileKey, path, "the file is empty");
+                }
+
+                return (value, fileKey);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                Error(fileKey, path, $"cannot read the file: {ex.Message}");
+                return (null, fileKey);
+            }
         }
 
         private string Topic(string key, string fallback)

@@ -16,6 +16,7 @@ internal static class AgentCli
         TrainCommand.Create(),
         RunCommand.Create(),
         SchemaCommand.Create(),
+        SelfCheckCommand.Create(),
     };
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)

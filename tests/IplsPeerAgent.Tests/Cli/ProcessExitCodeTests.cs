@@ -27,7 +27,7 @@ public sealed class ProcessExitCodeTests : IDisposable
         var (code, stdout, _) = await RunAsync("--help");
 
         Assert.Equal(0, code);
-        foreach (var command in new[] { "score", "import", "generate", "train" })
+        foreach (var command in new[] { "score", "import", "generate", "train", "self-check" })
         {
             Assert.Contains(command, stdout, StringComparison.Ordinal);
         }

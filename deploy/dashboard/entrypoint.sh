@@ -1,0 +1,18 @@
+#!/bin/sh
+# Starts the dashboard with its secrets read from files (compose secrets under /run/secrets), so no
+# secret is in the image, the compose file or `docker inspect`. A value already set in the
+# environment wins; a missing file leaves the setting unset (the dashboard then says what it needs).
+set -eu
+
+from_file() { # VARIABLE FILE
+  if [ -z "$(printenv "$1" || true)" ] && [ -r "$2" ]; then
+    value=$(cat "$2")
+    export "$1=$value"
+  fi
+}
+
+from_file Dashboard__FleetToken "${DASHBOARD_FLEET_TOKEN_FILE:-/run/secrets/fleet_token}"
+from_file Dashboard__AdminPassword "${DASHBOARD_ADMIN_PASSWORD_FILE:-/run/secrets/dashboard_admin_password}"
+from_file Dashboard__BrokerPassword "${DASHBOARD_BROKER_PASSWORD_FILE:-/run/secrets/broker_password}"
+
+exec dotnet /app/IplsWeb.dll "$@"
