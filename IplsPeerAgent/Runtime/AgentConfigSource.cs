@@ -15,7 +15,11 @@ public sealed class AgentConfigSource(Action<IConfigurationBuilder>? addOverride
 {
     public const int MaxBytes = 64 * 1024;
 
-    public AgentConfigLoad Load(ReadOnlyMemory<byte> json, string sourceName)
+    /// <summary>
+    /// Loads a document. <paramref name="inherited"/> fills keys the document leaves out (neither the key
+    /// nor its <c>…File</c> form): a config pushed from the dashboard need not carry the agent's secrets.
+    /// </summary>
+    public AgentConfigLoad Load(ReadOnlyMemory<byte> json, string sourceName, IReadOnlyDictionary<string, string?>? inherited = null)
     {
         string hash = Convert.ToHexStringLower(SHA256.HashData(json.Span))[..16];
         if (json.Length > MaxBytes)
@@ -24,6 +28,7 @@ public sealed class AgentConfigSource(Action<IConfigurationBuilder>? addOverride
         }
 
         IReadOnlyList<ConfigIssue> warnings;
+        var fills = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         try
         {
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
@@ -32,13 +37,21 @@ public sealed class AgentConfigSource(Action<IConfigurationBuilder>? addOverride
             {
                 return AgentConfigLoad.Failed(hash, warnings[0]);
             }
+
+            foreach (var (key, value) in inherited ?? new Dictionary<string, string?>())
+            {
+                if (value is not null && !HasKey(document.RootElement, key) && !HasKey(document.RootElement, key + "File"))
+                {
+                    fills[key] = value;
+                }
+            }
         }
         catch (JsonException ex)
         {
             return AgentConfigLoad.Failed(hash, new ConfigIssue(sourceName, null, "not valid JSON: " + ex.Message));
         }
 
-        var builder = new ConfigurationBuilder().AddJsonStream(new MemoryStream(json.ToArray()));
+        var builder = new ConfigurationBuilder().AddInMemoryCollection(fills).AddJsonStream(new MemoryStream(json.ToArray()));
         addOverrides?.Invoke(builder);
         IConfigurationRoot configuration;
         try
@@ -53,4 +66,7 @@ public sealed class AgentConfigSource(Action<IConfigurationBuilder>? addOverride
         var result = AgentSettingsReader.Read(configuration, variables);
         return new AgentConfigLoad(result.Settings, result.Errors, warnings, json.ToArray(), hash);
     }
+
+    private static bool HasKey(JsonElement root, string key) =>
+        root.EnumerateObject().Any(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase));
 }

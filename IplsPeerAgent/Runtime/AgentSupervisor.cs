@@ -114,7 +114,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
     public async Task<CommandResult> ApplyConfig(string configJson) => await RunCommandAsync("apply-config", async ct =>
     {
         ArgumentNullException.ThrowIfNull(configJson);
-        var load = _source.Load(System.Text.Encoding.UTF8.GetBytes(configJson), "config");
+        var load = _source.Load(System.Text.Encoding.UTF8.GetBytes(configJson), "config", InheritedSecrets(Settings));
         if (!load.IsValid)
         {
             return CommandResult.Refused("config rejected; nothing changed", load.Errors);
@@ -151,6 +151,18 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         string warnings = load.Warnings.Count == 0 ? string.Empty : " (warnings: " + string.Join("; ", load.Warnings) + ")";
         return new CommandResult(true, $"config {load.Hash} applied; restarted as incarnation {Runtime.Identity.Incarnation}{warnings}", load.Warnings);
     }).ConfigureAwait(false);
+
+    /// <summary>Secrets a pushed config may leave out: the agent keeps its own (the dashboard need not hold them).</summary>
+    public static IReadOnlyDictionary<string, string?> InheritedSecrets(AgentSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new Dictionary<string, string?>
+        {
+            ["fleetToken"] = settings.FleetToken.Length > 0 ? settings.FleetToken : null,
+            ["mqttUsername"] = settings.Mqtt.Username,
+            ["mqttPassword"] = settings.Mqtt.Password,
+        };
+    }
 
     public async Task<CommandResult> SetGeneratorMode(string mode) => await RunCommandAsync("set-generator-mode", async ct =>
     {

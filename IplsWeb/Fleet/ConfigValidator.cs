@@ -10,16 +10,17 @@ namespace IplsWeb.Fleet;
 /// bad values come back with key, value and allowed range. The agent checks again on apply (model
 /// files live on the device).
 /// </summary>
-public sealed class ConfigValidator
+public sealed class ConfigValidator(Hosting.FleetSecret secret)
 {
     public const int MaxBytes = AgentConfigSource.MaxBytes;
 
     private readonly AgentConfigSource _source = new();
 
+    /// <summary>A config without a fleet token is checked as the agent will take it: keeping its own (this fleet's) token.</summary>
     public ConfigCheck Validate(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var load = _source.Load(Encoding.UTF8.GetBytes(json), "config");
+        var load = _source.Load(Encoding.UTF8.GetBytes(json), "config", new Dictionary<string, string?> { ["fleetToken"] = secret.Token });
         return new ConfigCheck(load.IsValid, load.Errors, load.Warnings, load.Settings);
     }
 }

@@ -146,20 +146,58 @@ public sealed class HistoryStore : IAsyncDisposable
             query.Parameters.AddWithValue("$to", toMs);
             query.Parameters.AddWithValue("$s", (object?)subject ?? DBNull.Value);
             query.Parameters.AddWithValue("$limit", limit);
-            var result = new List<FleetEvent>();
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var kind = Enum.TryParse<FleetEventKind>(reader.GetString(1), out var k) ? k : FleetEventKind.Rejected;
-                result.Add(new FleetEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), kind, reader.GetString(2), reader.GetString(3)));
-            }
-
-            return result;
+            return await ReadEventsAsync(query, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Events of the given kinds (all when empty), newest first, skipping <paramref name="offset"/>.</summary>
+    public async Task<EventPage> EventPageAsync(IReadOnlyCollection<FleetEventKind> kinds, int offset, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        string filter = kinds.Count == 0 ? string.Empty : "WHERE kind IN (" + string.Join(", ", kinds.Select((_, i) => $"$k{i}")) + ")";
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var count = _connection.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM events {filter}";
+            await using var query = _connection.CreateCommand();
+            query.CommandText = $"SELECT at_ms, kind, subject, detail FROM events {filter} ORDER BY at_ms DESC, rowid DESC LIMIT $limit OFFSET $offset";
+            int i = 0;
+            foreach (var kind in kinds)
+            {
+                count.Parameters.AddWithValue($"$k{i}", kind.ToString());
+                query.Parameters.AddWithValue($"$k{i}", kind.ToString());
+                i++;
+            }
+
+            query.Parameters.AddWithValue("$limit", limit);
+            query.Parameters.AddWithValue("$offset", offset);
+            int total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            return new EventPage(total, await ReadEventsAsync(query, cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task<List<FleetEvent>> ReadEventsAsync(SqliteCommand query, CancellationToken cancellationToken)
+    {
+        var result = new List<FleetEvent>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var kind = Enum.TryParse<FleetEventKind>(reader.GetString(1), out var k) ? k : FleetEventKind.Rejected;
+            result.Add(new FleetEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), kind, reader.GetString(2), reader.GetString(3)));
+        }
+
+        return result;
     }
 
     /// <summary>Deletes scores and events older than the cutoff; returns how many rows went.</summary>

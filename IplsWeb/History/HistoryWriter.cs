@@ -13,16 +13,14 @@ namespace IplsWeb.History;
 /// </summary>
 public sealed partial class HistoryWriter : BackgroundService
 {
-    public const int QueueCapacity = 50_000;
-    public const int MaxBatch = 2000;
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(10);
 
     private readonly FleetState _fleet;
     private readonly RuntimeSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<HistoryWriter> _logger;
-    private readonly Channel<object> _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly HistoryOptions _options;
+    private readonly Channel<object> _queue;
     private readonly TaskCompletionSource<HistoryStore> _store = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _path;
     private long _written;
@@ -38,6 +36,8 @@ public sealed partial class HistoryWriter : BackgroundService
         _settings = settings;
         _time = time;
         _logger = logger;
+        _options = options.History;
+        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _path = System.IO.Path.Combine(options.DataDirectory, "history.db");
         fleet.ScoreAdded += (vehicle, point) => Enqueue(new ScoreRow(vehicle, point.AtUnixMs, point.Score));
         fleet.EventRaised += Enqueue;
@@ -71,11 +71,11 @@ public sealed partial class HistoryWriter : BackgroundService
         var lastPrune = _time.GetUtcNow();
         try
         {
-            using var timer = new PeriodicTimer(FlushInterval, _time);
+            using var timer = new PeriodicTimer(_options.FlushInterval, _time);
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 // Writes are not cancelled: a batch already taken from the queue must reach the file.
-                while (await FlushAsync(store, CancellationToken.None).ConfigureAwait(false) == MaxBatch)
+                while (await FlushAsync(store, CancellationToken.None).ConfigureAwait(false) == _options.MaxBatch)
                 {
                     // a backlog: keep writing full batches
                 }
@@ -121,7 +121,7 @@ public sealed partial class HistoryWriter : BackgroundService
     {
         var scores = new List<ScoreRow>();
         var events = new List<FleetEvent>();
-        while (scores.Count + events.Count < MaxBatch && _queue.Reader.TryRead(out object? item))
+        while (scores.Count + events.Count < _options.MaxBatch && _queue.Reader.TryRead(out object? item))
         {
             if (item is ScoreRow row)
             {

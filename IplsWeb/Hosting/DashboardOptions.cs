@@ -23,6 +23,8 @@ public sealed record DashboardOptions
 
     public BrokerOptions Broker { get; init; } = new();
 
+    public HistoryOptions History { get; init; } = new();
+
     /// <summary>Password for the UI sign-in. Required (no default) when bound to anything but loopback.</summary>
     public string? AdminPassword { get; init; }
 
@@ -59,6 +61,7 @@ public sealed record DashboardOptions
         }
 
         problems.AddRange(Broker.Problems());
+        problems.AddRange(History.Problems());
         return problems;
     }
 }

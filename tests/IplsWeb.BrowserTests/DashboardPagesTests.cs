@@ -93,6 +93,47 @@ public sealed class DashboardPagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Agents_UploadThroughTheFileChooser_AcceptsTheReferenceConfig_AndShowsErrorsOfABadOne()
+    {
+        if (_page is null)
+        {
+            return;
+        }
+
+        string dir = Directory.CreateTempSubdirectory("ipls-upload-").FullName;
+        try
+        {
+            string reference = Path.Combine(dir, "adConfig.json");
+            await File.WriteAllTextAsync(reference, IplsCore.Tests.Configuration.ReferenceConfigs.Peer);
+            string bad = Path.Combine(dir, "broken.json");
+            await File.WriteAllTextAsync(bad, "{ \"mqttPort\": \"seventy\", ");
+
+            await _page.GotoAsync(new Uri(_host!.Url, "agents").ToString());
+            string hashBefore = _host.Fleet.Agent("vehicle-1")!.Registration.ConfigHash;
+
+            var chooser = await _page.RunAndWaitForFileChooserAsync(() => _page.GetByTestId("config-upload").ClickAsync());
+            await chooser.SetFilesAsync(bad);
+            await Assertions.Expect(_page.GetByTestId("config-error").First).ToBeVisibleAsync();
+            await Assertions.Expect(_page.GetByTestId("config-valid")).ToHaveCountAsync(0);
+            await ScreenshotAsync("agents-upload-error");
+
+            chooser = await _page.RunAndWaitForFileChooserAsync(() => _page.GetByTestId("config-upload").ClickAsync());
+            await chooser.SetFilesAsync(reference);
+            var editor = _page.Locator("textarea[data-testid=config-editor], [data-testid=config-editor] textarea").First;
+            await Assertions.Expect(editor).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("mqttSubTopic"));
+            await Assertions.Expect(_page.GetByTestId("config-valid")).ToBeVisibleAsync();
+            await Assertions.Expect(_page.GetByTestId("config-error")).ToHaveCountAsync(0);
+
+            // Uploading only validates: nothing reached an agent.
+            Assert.Equal(hashBefore, _host.Fleet.Agent("vehicle-1")!.Registration.ConfigHash);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Vehicle_ShowsLiveScoreAndSensorCharts_AndItsHistoryFromSqlite()
     {
         if (_page is null)
@@ -107,6 +148,13 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await Assertions.Expect(_page.Locator("[data-testid=sensor-chart] svg").First).ToBeVisibleAsync();
         await Assertions.Expect(_page.Locator("[data-testid=history-chart] svg").First).ToBeVisibleAsync();
         await Assertions.Expect(_page.GetByText(new System.Text.RegularExpressions.Regex(@"\d+ scores in \d+ buckets"))).ToBeVisibleAsync();
+
+        // The history's x-axis spans the chosen hour, not just the minute of data there is.
+        var history = _page.GetByTestId("history-chart");
+        await Assertions.Expect(history).ToHaveAttributeAsync("data-x-max", new System.Text.RegularExpressions.Regex(@"^\d+$"));
+        double span = double.Parse(await history.GetAttributeAsync("data-x-max") ?? "0", System.Globalization.CultureInfo.InvariantCulture)
+            - double.Parse(await history.GetAttributeAsync("data-x-min") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(span, 3_590_000, 3_610_000);
 
         // The threshold line is drawn on the live chart.
         await Assertions.Expect(_page.Locator("[data-testid=score-chart-1]").GetByText("threshold 0.08")).ToBeAttachedAsync();

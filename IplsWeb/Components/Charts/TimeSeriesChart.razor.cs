@@ -56,15 +56,17 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
     [Parameter]
     public string? TestId { get; set; }
 
-    public Task SetDataAsync(IReadOnlyList<IReadOnlyList<ChartPoint>> series) => InvokeChartAsync("setData", Encode(series));
+    /// <summary>Replaces all data. With <paramref name="fromUnixMs"/> and <paramref name="toUnixMs"/> the x-axis spans that range, not just the data.</summary>
+    public Task SetDataAsync(IReadOnlyList<IReadOnlyList<ChartPoint>> series, long? fromUnixMs = null, long? toUnixMs = null) =>
+        InvokeChartAsync("setData", [Encode(series), fromUnixMs is { } from && toUnixMs is { } to && to > from ? new { fromMs = from, toMs = to } : null]);
 
     public Task AppendAsync(IReadOnlyList<IReadOnlyList<ChartPoint>> pointsPerSeries)
     {
         ArgumentNullException.ThrowIfNull(pointsPerSeries);
-        return pointsPerSeries.All(s => s.Count == 0) ? Task.CompletedTask : InvokeChartAsync("append", Encode(pointsPerSeries));
+        return pointsPerSeries.All(s => s.Count == 0) ? Task.CompletedTask : InvokeChartAsync("append", [Encode(pointsPerSeries)]);
     }
 
-    public Task SetThresholdAsync(double? threshold) => InvokeChartAsync("setThreshold", threshold);
+    public Task SetThresholdAsync(double? threshold) => InvokeChartAsync("setThreshold", [threshold]);
 
     public async ValueTask DisposeAsync()
     {
@@ -139,7 +141,8 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
     private static double[][][] Encode(IReadOnlyList<IReadOnlyList<ChartPoint>> series) =>
         [.. series.Select(s => s.Select(p => new[] { p.AtUnixMs, p.Value }).ToArray())];
 
-    private async Task InvokeChartAsync(string function, object? argument)
+    // Arguments as an explicit array: a double[][][] passed to params object[] would be spread.
+    private async Task InvokeChartAsync(string function, object?[] arguments)
     {
         try
         {
@@ -157,7 +160,7 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
 
         try
         {
-            await _module.InvokeVoidAsync(function, _id, argument).ConfigureAwait(true);
+            await _module.InvokeVoidAsync(function, [_id, .. arguments]).ConfigureAwait(true);
         }
         catch (JSDisconnectedException)
         {

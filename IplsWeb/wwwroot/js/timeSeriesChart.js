@@ -43,8 +43,29 @@ function yAxis(state) {
   };
 }
 
+function xAxis(state) {
+  const axis = { type: 'datetime', labels: { datetimeUTC: false } };
+  if (state.range) {
+    axis.min = state.range.fromMs;
+    axis.max = state.range.toMs;
+  }
+  return axis;
+}
+
 function refresh(entry) {
-  entry.chart.updateOptions({ yaxis: yAxis(entry.state), annotations: annotations(entry.state.threshold), series: seriesConfig(entry.state) }, false, false);
+  const options = { yaxis: yAxis(entry.state), annotations: annotations(entry.state.threshold), series: seriesConfig(entry.state) };
+  // The x-axis is only touched by history views (setData with a range); live charts keep ApexCharts' own.
+  if (entry.state.range || entry.state.hadRange) {
+    options.xaxis = xAxis(entry.state);
+    entry.state.hadRange = !!entry.state.range;
+  }
+  const update = entry.chart.updateOptions(options, false, false);
+  // The axis range ApexCharts actually drew, for tests and tools to read off the element.
+  Promise.resolve(update).then(() => {
+    const g = entry.chart.w.globals;
+    entry.element.dataset.xMin = String(g.minX);
+    entry.element.dataset.xMax = String(g.maxX);
+  });
 }
 
 export function create(element, options) {
@@ -84,7 +105,7 @@ export function create(element, options) {
   const chart = new ApexCharts(element, config);
   chart.render();
   const id = nextId++;
-  charts.set(id, { chart, state });
+  charts.set(id, { chart, state, element });
   return id;
 }
 
@@ -104,9 +125,11 @@ function trim(state) {
   });
 }
 
-export function setData(id, series) {
+/** Replaces all data; with a range, the x-axis spans it (a history view), however much data there is. */
+export function setData(id, series, range) {
   const entry = charts.get(id);
   if (!entry) return;
+  entry.state.range = range ?? null;
   entry.state.data = entry.state.names.map((_, i) => (series[i] ?? []).slice());
   trim(entry.state);
   refresh(entry);

@@ -147,6 +147,13 @@ public sealed class AgentControlTests : BrokerTestBase
         Assert.Equal(2, agent.Settings.Cadence.Epochs);
         Assert.True(agent.Runtime.Identity.Incarnation > incarnation);
         Assert.True(File.Exists(Path.Combine(Dir.File("state"), "applied-config.json")));
+
+        // A config without secrets (as the reference adConfig.json) keeps the agent's own fleet token.
+        var withoutToken = System.Text.Json.Nodes.JsonNode.Parse(good)!.AsObject();
+        Assert.True(withoutToken.Remove("fleetToken"));
+        var kept = await client.ApplyConfig(withoutToken.ToJsonString());
+        Assert.True(kept.Accepted, kept.Message);
+        Assert.Equal(TestAgents.FleetToken, agent.Settings.FleetToken);
     }
 
     [Fact]

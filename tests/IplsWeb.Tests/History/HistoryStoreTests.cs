@@ -18,6 +18,33 @@ public sealed class HistoryStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EventPages_AreNewestFirst_FilteredByKind_AndCountAll()
+    {
+        var t0 = DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_000);
+        var events = Enumerable.Range(0, 2_500)
+            .Select(i => new FleetEvent(t0.AddSeconds(i), i % 5 == 0 ? FleetEventKind.Rejected : FleetEventKind.ThresholdCrossed, $"v{i % 7}", $"event {i}"))
+            .ToList();
+        await _store!.WriteAsync([], events, CancellationToken.None);
+
+        var first = await _store.EventPageAsync([], 0, 50, CancellationToken.None);
+        Assert.Equal(2_500, first.Total);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"event {2_499 - i}"), first.Items.Select(e => e.Detail));
+
+        var deep = await _store.EventPageAsync([], 2_450, 100, CancellationToken.None);
+        Assert.Equal(50, deep.Items.Count);
+        Assert.Equal("event 0", deep.Items[^1].Detail);
+
+        var rejected = await _store.EventPageAsync([FleetEventKind.Rejected], 100, 50, CancellationToken.None);
+        Assert.Equal(500, rejected.Total);
+        Assert.All(rejected.Items, e => Assert.Equal(FleetEventKind.Rejected, e.Kind));
+        Assert.Equal("event 1995", rejected.Items[0].Detail);
+
+        var both = await _store.EventPageAsync([FleetEventKind.Rejected, FleetEventKind.ThresholdCrossed], 0, 1, CancellationToken.None);
+        Assert.Equal(2_500, both.Total);
+        Assert.Equal(0, (await _store.EventPageAsync([FleetEventKind.Joined], 0, 10, CancellationToken.None)).Total);
+    }
+
+    [Fact]
     public async Task AnHourOfScores_IsDownsampledIntoBucketsWithTheRightMinMaxMeanAndCount()
     {
         const long start = 1_764_000_000_000;

@@ -1,6 +1,8 @@
 using IplsWeb.Fleet;
 using IplsWeb.History;
+using IplsWeb.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IplsWeb.Tests.History;
 
@@ -34,5 +36,29 @@ public sealed class HistoryWriterTests
         }
 
         Directory.Delete(host.DataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task AFullQueue_DropsAndCounts_WithoutBlockingTheCaller()
+    {
+        var options = new DashboardOptions { DataDirectory = Path.GetTempPath(), History = new HistoryOptions { QueueCapacity = 10 } };
+        var fleet = new FleetState(TimeProvider.System);
+        using var writer = new HistoryWriter(fleet, new RuntimeSettings(options), options, TimeProvider.System, NullLogger<HistoryWriter>.Instance);
+
+        // Not started: nothing drains the queue, so the 11th row on is dropped.
+        for (int i = 0; i < 25; i++)
+        {
+            fleet.Raise(FleetEventKind.Command, "test", $"event {i}");
+        }
+
+        Assert.Equal(15, writer.Dropped);
+        Assert.Equal(0, writer.Written);
+    }
+
+    [Fact]
+    public void HistoryOptions_OutOfRange_AreNamed()
+    {
+        Assert.Contains(new DashboardOptions { History = new HistoryOptions { QueueCapacity = 0 } }.Problems(), p => p.Contains("History:QueueCapacity", StringComparison.Ordinal));
+        Assert.Contains(new DashboardOptions { History = new HistoryOptions { FlushInterval = TimeSpan.Zero } }.Problems(), p => p.Contains("FlushInterval", StringComparison.Ordinal));
     }
 }
