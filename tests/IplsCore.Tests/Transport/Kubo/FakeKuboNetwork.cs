@@ -9,7 +9,7 @@ namespace IplsCore.Tests.Transport.Kubo;
 /// subscribers of every daemon connected to the publisher (directly or through others, as gossip
 /// relays), blocks put on one can be got from any, and swarm connections are made and lost on request.
 /// </summary>
-internal sealed class FakeKuboNetwork : IAsyncDisposable
+internal sealed class FakeKuboNetwork
 {
     private const string Base58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
     private readonly List<FakeKuboDaemon> _daemons = [];
@@ -101,7 +101,7 @@ internal sealed class FakeKuboNetwork : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task StopAsync()
     {
         List<FakeKuboDaemon> daemons;
         lock (_gate)
