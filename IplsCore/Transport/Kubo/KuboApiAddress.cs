@@ -26,7 +26,7 @@ public static class KuboApiAddress
         }
 
         string[] parts = multiaddr.Trim().TrimEnd('/').Split('/');
-        if (parts.Length < 5 || parts[0].Length != 0)
+        if (parts.Length < 3 || parts[0].Length != 0)
         {
             error = "must be a multiaddr like /ip4/127.0.0.1/tcp/5001 or /dns4/kubo/tcp/5001";
             return false;
@@ -66,9 +66,9 @@ public static class KuboApiAddress
                 return false;
         }
 
-        if (parts[3] != "tcp")
+        if (parts.Length < 5 || parts[3] != "tcp")
         {
-            error = $"/{parts[3]} is not supported: the Kubo API needs /tcp/PORT after the host";
+            error = parts.Length < 4 ? "needs /tcp/PORT after the host" : $"/{parts[3]} is not supported: the Kubo API needs /tcp/PORT after the host";
             return false;
         }
 

@@ -11,9 +11,10 @@ namespace IplsCore.Transport.Kubo;
 internal sealed partial class KuboSwarmKeeper(KuboClient client, IReadOnlyList<string> bootstrappers, RateLimiter logLimit, ILogger logger)
 {
     private bool _addedToConfig;
+    private int _connects;
 
     /// <summary>Connections made since the start (first ones included).</summary>
-    public int Connects { get; private set; }
+    public int Connects => Volatile.Read(ref _connects);
 
     /// <summary>Adds the bootstrappers to the daemon's bootstrap list once (retried on the next check until it works).</summary>
     public async Task AddToBootstrapListAsync(string selfId, CancellationToken cancellationToken)
@@ -60,12 +61,12 @@ internal sealed partial class KuboSwarmKeeper(KuboClient client, IReadOnlyList<s
             try
             {
                 await client.SwarmConnectAsync(peer, cancellationToken).ConfigureAwait(false);
-                Connects++;
+                Interlocked.Increment(ref _connects);
                 LogConnected(peer);
             }
-            catch (KuboException ex) when (ex is not KuboUnreachableException)
+            catch (KuboException ex)
             {
-                // The bootstrapper may be down; the next check tries again.
+                // The bootstrapper may be down (a dial can outlast our request timeout); the next check tries again.
                 if (logLimit.TryAcquire("swarm-connect:" + id, out long suppressed))
                 {
                     LogConnectFailed(peer, ex.KuboMessage.Length > 0 ? ex.KuboMessage : ex.Message, suppressed);

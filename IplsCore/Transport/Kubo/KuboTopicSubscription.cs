@@ -120,7 +120,7 @@ internal sealed partial class KuboTopicSubscription : IAsyncDisposable
                 stream = await _subscribe.ExecuteAsync(
                     async ct =>
                     {
-                        await _owner.WaitIdentityAsync(ct).ConfigureAwait(false);
+                        await _owner.WaitStartedAsync(ct).ConfigureAwait(false);
                         return await _owner.Client.PubsubSubscribeAsync(FullTopic, _owner.MaxLineBytes, ct).ConfigureAwait(false);
                     },
                     token).ConfigureAwait(false);

@@ -27,6 +27,7 @@ public sealed partial class KuboTransport : IIplsTransport
     private readonly SemaphoreSlim _publishGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource<string> _identity = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ResiliencePipeline _publishCall;
     private readonly ResiliencePipeline _daemonCall;
     private readonly RateLimiter _logLimit;
@@ -238,14 +239,19 @@ public sealed partial class KuboTransport : IIplsTransport
         }
 
         _identity.TrySetCanceled();
+        _started.TrySetCanceled();
         _messages.Writer.TryComplete();
         _http.Dispose();
         _publishGate.Dispose();
         _stopping.Dispose();
     }
 
-    /// <summary>The daemon's peer id, once known (subscriptions wait for it: without it our own messages could not be told apart).</summary>
-    internal Task<string> WaitIdentityAsync(CancellationToken cancellationToken) => _identity.Task.WaitAsync(cancellationToken);
+    /// <summary>
+    /// The daemon's peer id, once known and once the bootstrappers were dialled. Subscriptions wait
+    /// for it: without the id our own messages could not be told apart, and a subscription opened
+    /// before the swarm links exists but hears nobody, so a joiner would think it is alone.
+    /// </summary>
+    internal Task<string> WaitStartedAsync(CancellationToken cancellationToken) => _started.Task.WaitAsync(cancellationToken);
 
     /// <summary>One line of a topic's stream: delivered, filtered as our own, skipped, or rejected and counted.</summary>
     internal void Deliver(KuboTopicSubscription subscription, NdjsonLine line)
@@ -430,6 +436,9 @@ public sealed partial class KuboTransport : IIplsTransport
                     LogMaintenanceFailed(ex.Message, suppressed);
                 }
             }
+
+            // After the first round, whatever it achieved: an unreachable bootstrapper must not keep us deaf.
+            _started.TrySetResult(selfId);
         }
         while (await WaitTickAsync(timer, token).ConfigureAwait(false));
     }

@@ -73,14 +73,24 @@ public sealed class IplsOverKuboTests : IAsyncLifetime
     [Fact]
     public async Task ThreePeersOverKubo_AggregateARound_AndALateJoinerGetsTheModelByCid()
     {
+        var daemons = new Dictionary<string, FakeKuboDaemon>();
         var peers = new List<IplsPeerRunner>();
         foreach (string id in new[] { "a", "b", "c" })
         {
-            peers.Add((await PeerAsync(id, 1f)).Runner);
+            var (runner, daemon) = await PeerAsync(id, 1f);
+            peers.Add(runner);
+            daemons[id] = daemon;
         }
 
         await Eventually.TrueAsync(() => peers.All(p => p.FleetModel.Synchronized), "all are synchronized", seconds: 30);
         await Eventually.TrueAsync(() => peers.All(p => p.QueryAsync(n => n.Membership.Members.Count, CancellationToken.None).Result == 2), "all see each other", seconds: 30);
+
+        // Deltas sent before an owner's delta stream is open are lost (pubsub keeps nothing): wait for the owners' streams.
+        await Eventually.TrueAsync(
+            () => Enumerable.Range(0, Options.Partitions).All(p => peers[0].QueryAsync(n => n.OwnersOf(p), CancellationToken.None).Result
+                .All(owner => daemons[owner].OpenStreams("ipls/" + Options.DeltaTopic(p)) > 0)),
+            "every owner listens on its partitions' delta topics",
+            seconds: 30);
 
         foreach (var peer in peers)
         {

@@ -195,6 +195,7 @@ public sealed class KuboTransportTests : IAsyncLifetime
         Assert.Equal(6, transport.Counters.Published);
 
         // The check can fail: two transports on one daemon do overlap.
+        daemon.PublishDelay = TimeSpan.FromMilliseconds(500);
         var other = Transport(daemon.ApiUri);
         await Task.WhenAll(transport.PublishAsync("t", new byte[] { 1 }, CancellationToken.None), other.PublishAsync("t", new byte[] { 2 }, CancellationToken.None));
         Assert.Equal(2, daemon.MaxConcurrentPublishes);
@@ -342,10 +343,29 @@ public sealed class KuboTransportTests : IAsyncLifetime
         _network.Disconnect(a, b);
         await Eventually.TrueAsync(() => _network.ConnectedTo(a).Contains(b), "a dialled b again");
 
-        Assert.Equal(2, transport.SwarmConnects);
+        // The fake links the daemons before it answers the dial, so the count follows a moment later.
+        await Eventually.TrueAsync(() => transport.SwarmConnects == 2, "both dials counted");
         Assert.Equal(["auto", b.PeerMultiaddr], a.BootstrapList); // not itself
         Assert.All(a.RequestsTo("swarm/connect"), r => Assert.Equal($"POST /api/v0/swarm/connect?arg={b.PeerMultiaddr}", r.Line));
         Assert.Single(a.RequestsTo("bootstrap/add"));
+    }
+
+    [Fact]
+    public async Task Subscribe_OpensStreamsOnlyAfterTheBootstrappersWereDialled_EvenIfTheDialFails()
+    {
+        var a = await _network.StartDaemonAsync();
+        var b = await _network.StartDaemonAsync();
+        var c = await _network.StartDaemonAsync();
+        c.RefuseDials = true;
+        var transport = Transport(a.ApiUri, configure: o => o with { Bootstrappers = [c.PeerMultiaddr, b.PeerMultiaddr] });
+
+        await transport.SubscribeAsync("t", CancellationToken.None);
+
+        // A joiner subscribed before its swarm links would hear nobody and conclude it is alone.
+        Assert.Contains(b, _network.ConnectedTo(a));
+        var order = a.Requests.Select(r => r.Path).ToList();
+        Assert.True(order.LastIndexOf("/api/v0/swarm/connect") < order.IndexOf("/api/v0/pubsub/sub"), string.Join(", ", order));
+        Assert.Equal(2, a.RequestsTo("swarm/connect").Count);
     }
 
     [Fact]
