@@ -319,7 +319,10 @@ public sealed partial class KuboTransport : IIplsTransport
     private void RejectContent(string contentId, string reason)
     {
         Counters.OnContentRejected();
-        LogContentRejected(contentId, reason);
+        if (_logLimit.TryAcquire("content", out long suppressed))
+        {
+            LogContentRejected(contentId, reason, suppressed);
+        }
     }
 
     /// <summary>
@@ -517,8 +520,8 @@ public sealed partial class KuboTransport : IIplsTransport
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Kubo pubsub: rejected a line on {Topic}: {Reason} ({Suppressed} similar lines held back)")]
     private partial void LogLineRejected(string topic, string reason, long suppressed);
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Kubo content {ContentId} rejected: {Reason}")]
-    private partial void LogContentRejected(string contentId, string reason);
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Kubo content {ContentId} rejected: {Reason} ({Suppressed} similar lines held back)")]
+    private partial void LogContentRejected(string contentId, string reason, long suppressed);
 
     [LoggerMessage(EventId = 2107, Level = LogLevel.Information, Message = "Kubo content {ContentId} not fetched: {Error}")]
     private partial void LogContentUnavailable(string contentId, string error);
