@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using IplsCore.Data;
 using IplsCore.Ipls;
 using IplsCore.Training;
+using IplsCore.Transport.Kubo;
 using Microsoft.Extensions.Configuration;
 
 namespace IplsCore.Configuration;
@@ -131,6 +132,23 @@ public static partial class AgentSettingsReader
                 Error("mqttProtocol", protocol, "only \"tcp://\" (or empty) is supported");
             }
 
+            string ipfsAddress = Text("ipfsAddress") ?? defaults.IpfsAddress;
+            var bootstrapperAddresses = List("ipfsBootstrapperAddresses", strict: transport == "ipfs");
+            var bootstrapperIds = List("ipfsBootstrapperIds", strict: transport == "ipfs");
+            if (transport == "ipfs")
+            {
+                // Checked only when used: an MQTT agent keeps the reference's unfilled IPFS keys harmlessly.
+                if (!KuboApiAddress.TryParse(ipfsAddress, out _, out string? addressError))
+                {
+                    Error("ipfsAddress", ipfsAddress, addressError);
+                }
+
+                if (!Errors.Any(e => e.Key.StartsWith("ipfsBootstrapper", StringComparison.Ordinal)))
+                {
+                    KuboPeerAddress.Combine(bootstrapperAddresses, bootstrapperIds, Errors);
+                }
+            }
+
             return defaults with
             {
                 AgentId = agentId,
@@ -147,9 +165,9 @@ public static partial class AgentSettingsReader
                 Cadence = cadence,
                 Ipls = ipls,
                 Transport = transport,
-                IpfsAddress = Text("ipfsAddress") ?? defaults.IpfsAddress,
-                IpfsBootstrapperAddresses = List("ipfsBootstrapperAddresses", strict: transport == "ipfs"),
-                IpfsBootstrapperIds = List("ipfsBootstrapperIds", strict: transport == "ipfs"),
+                IpfsAddress = ipfsAddress,
+                IpfsBootstrapperAddresses = bootstrapperAddresses,
+                IpfsBootstrapperIds = bootstrapperIds,
                 DashboardUrl = Url("dashboardUrl"),
                 FleetToken = token,
                 StateDirectory = Text("stateDirectory") ?? defaults.StateDirectory,

@@ -6,7 +6,7 @@ namespace IplsCore.Transport;
 /// What IPLS needs from a network: publish bytes to a topic, receive the messages of subscribed
 /// topics as one stream, and put/get content by id for state larger than a message. Messages may be
 /// lost, duplicated, delayed and reordered; the protocol copes. Implementations: the simulated
-/// network (tests, benchmarks), MQTT (default) and IPFS/Kubo (production, later).
+/// network (tests, benchmarks), MQTT (default) and Kubo (IPFS pubsub and blocks).
 /// </summary>
 public interface IIplsTransport : IAsyncDisposable
 {

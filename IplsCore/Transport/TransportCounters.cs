@@ -9,6 +9,9 @@ public sealed class TransportCounters
     private long _droppedQueueFull;
     private long _reconnects;
     private long _droppedOversized;
+    private long _droppedMalformed;
+    private long _contentRejected;
+    private long _publishRetries;
 
     public long Published => Interlocked.Read(ref _published);
 
@@ -24,6 +27,15 @@ public sealed class TransportCounters
     /// <summary>Incoming messages dropped because they exceeded the payload limit.</summary>
     public long DroppedOversized => Interlocked.Read(ref _droppedOversized);
 
+    /// <summary>Incoming messages dropped because the transport could not read them (bad framing, bad encoding, wrong topic).</summary>
+    public long DroppedMalformed => Interlocked.Read(ref _droppedMalformed);
+
+    /// <summary>Fetched content refused because it did not match its id (or was too large).</summary>
+    public long ContentRejected => Interlocked.Read(ref _contentRejected);
+
+    /// <summary>Publishes the network refused once and that were sent again.</summary>
+    public long PublishRetries => Interlocked.Read(ref _publishRetries);
+
     internal void OnPublished(int bytes)
     {
         Interlocked.Increment(ref _published);
@@ -35,6 +47,12 @@ public sealed class TransportCounters
     internal void OnDropped() => Interlocked.Increment(ref _droppedQueueFull);
 
     internal void OnDroppedOversized() => Interlocked.Increment(ref _droppedOversized);
+
+    internal void OnDroppedMalformed() => Interlocked.Increment(ref _droppedMalformed);
+
+    internal void OnContentRejected() => Interlocked.Increment(ref _contentRejected);
+
+    internal void OnPublishRetried() => Interlocked.Increment(ref _publishRetries);
 
     internal void OnReconnected() => Interlocked.Increment(ref _reconnects);
 }

@@ -67,8 +67,8 @@ internal static class RunCommand
         if (checkOnly)
         {
             AgentRuntime.LoadModel(load.Settings!);
-            MqttAgentTransports.EnsureSupported(load.Settings!);
-            await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {AgentRuntime.RoleName(load.Settings.Role)}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}").ConfigureAwait(false);
+            string ipls = AgentTransports.DescribeIpls(load.Settings!);
+            await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {AgentRuntime.RoleName(load.Settings.Role)}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
             return 0;
         }
 

@@ -156,7 +156,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         }
 
         _loops.Add(Task.Run(() => CheckpointPeriodicallyAsync(token), CancellationToken.None));
-        LogStarted(Identity.Id, Identity.Incarnation, _settings.Role, _settings.Vehicle, Controls.Consuming ? "running" : "stopped");
+        LogStarted(Identity.Id, Identity.Incarnation, _settings.Role, _settings.Vehicle, Controls.Consuming ? "running" : "stopped", AgentTransports.DescribeIpls(_settings));
     }
 
     /// <summary>Start (true) or stop (false) consuming sensor data and training; the peer stays a member either way.</summary>
@@ -240,6 +240,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         AddIfPositive(rejected, "queue:data-receive", _data?.Counters.DroppedQueueFull ?? 0);
         AddIfPositive(rejected, "oversized:ipls", _iplsTransport.Counters.DroppedOversized);
         AddIfPositive(rejected, "oversized:data", _data?.Counters.DroppedOversized ?? 0);
+        AddIfPositive(rejected, "malformed:ipls", _iplsTransport.Counters.DroppedMalformed);
+        AddIfPositive(rejected, "content:ipls", _iplsTransport.Counters.ContentRejected);
         AddIfPositive(rejected, "score-publish", Counters.ScorePublishFailures);
         if (view is not null)
         {
@@ -396,8 +398,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Agent {Agent} (incarnation {Incarnation}) started as {Role} for vehicle {Vehicle}, {State}")]
-    private partial void LogStarted(string agent, long incarnation, PeerRole role, int vehicle, string state);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Agent {Agent} (incarnation {Incarnation}) started as {Role} for vehicle {Vehicle}, {State}; {Ipls}")]
+    private partial void LogStarted(string agent, long incarnation, PeerRole role, int vehicle, string state, string ipls);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Agent {Agent} stopped (graceful leave: {Leave})")]
     private partial void LogStopped(string agent, bool leave);

@@ -6,7 +6,7 @@ namespace IplsPeerAgent.Runtime;
 /// <summary>What an agent needs from its host besides its settings.</summary>
 public sealed record AgentRuntimeOptions
 {
-    public IAgentTransports Transports { get; init; } = new MqttAgentTransports();
+    public IAgentTransports Transports { get; init; } = new AgentTransports();
 
     public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 

@@ -233,7 +233,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
     }
 
     private static bool IsStartFailure(Exception ex) =>
-        ex is ModelFormatException or IOException or ConfigurationException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or DataFormatException or NotSupportedException;
+        ex is ModelFormatException or IOException or ConfigurationException or InvalidOperationException or ArgumentException or UnauthorizedAccessException or DataFormatException;
 
     private async Task<CommandResult> RunCommandAsync(string name, Func<CancellationToken, Task<CommandResult>> command)
     {

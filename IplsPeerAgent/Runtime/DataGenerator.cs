@@ -1,5 +1,6 @@
 using IplsCore.Configuration;
 using IplsCore.Data;
+using IplsCore.Logging;
 using IplsCore.Messages;
 using IplsCore.Transport;
 using Microsoft.Extensions.Logging;

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using IplsCore.Configuration;
 using IplsCore.Data;
 using IplsCore.Engine;
+using IplsCore.Logging;
 using IplsCore.Messages;
 using IplsCore.Transport;
 using Microsoft.Extensions.Logging;

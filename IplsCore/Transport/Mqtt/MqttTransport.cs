@@ -160,6 +160,7 @@ public sealed partial class MqttTransport : IIplsTransport
             byte[] content = await wait.Task.WaitAsync(_options.ContentTimeout, cancellationToken).ConfigureAwait(false);
             if (!Convert.ToHexStringLower(SHA256.HashData(content)).Equals(contentId, StringComparison.Ordinal))
             {
+                Counters.OnContentRejected();
                 LogContentMismatch(contentId);
                 return null;
             }

@@ -83,6 +83,25 @@ public class AgentSettingsReaderTests
     }
 
     [Fact]
+    public void IpfsTransport_ChecksTheApiAddressAndBootstrappers_MqttIgnoresThem()
+    {
+        var variables = new Dictionary<string, string> { ["BOOTSTRAPPER_ADDRESS"] = "/dns4/kubo-boot/tcp/4001", ["BOOTSTRAPPER_PEERID"] = "12D3KooWLYpE4mJQqT4WsmxkSDhnLPwiYsywoYxG9GaNN6KWhvSj" };
+        var ipfs = new Dictionary<string, string?>(Ours) { ["transport"] = "ipfs", ["ipfsAddress"] = "/dns4/kubo-peer1/tcp/5001" };
+        var good = AgentSettingsReader.Read(Build(ReferencePeer, ipfs), variables);
+        var badAddress = AgentSettingsReader.Read(Build(ReferencePeer, new Dictionary<string, string?>(ipfs) { ["ipfsAddress"] = "/ip4/127.0.0.1/udp/5001" }), variables);
+        var badId = AgentSettingsReader.Read(Build(ReferencePeer, ipfs), new Dictionary<string, string>(variables) { ["BOOTSTRAPPER_PEERID"] = "12D3Koo" });
+        var mqtt = AgentSettingsReader.Read(Build(ReferencePeer, new Dictionary<string, string?>(Ours) { ["ipfsAddress"] = "/ip4/127.0.0.1/udp/5001" }), variables);
+
+        Assert.True(good.IsValid, string.Join("; ", good.Errors));
+        Assert.Equal("/dns4/kubo-peer1/tcp/5001", good.Settings!.IpfsAddress);
+        var addressError = Assert.Single(badAddress.Errors);
+        Assert.Equal("ipfsAddress", addressError.Key);
+        Assert.Contains("/udp is not supported", addressError.Message, StringComparison.Ordinal);
+        Assert.Equal("ipfsBootstrapperIds:0", Assert.Single(badId.Errors).Key);
+        Assert.True(mqtt.IsValid, string.Join("; ", mqtt.Errors));
+    }
+
+    [Fact]
     public void NumbersAsJsonNumbersOrStrings_MeanTheSame()
     {
         var asStrings = AgentSettingsReader.Read(Build("""{ "epochs": "7", "learningRate": "0.01", "iplsIsBootstrapper": "true" }"""));

@@ -1,4 +1,4 @@
-using IplsPeerAgent.Runtime;
+using IplsCore.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IplsPeerAgent.Tests.Agent;

@@ -48,11 +48,40 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Check_TheIpfsTransport_IsRefusedClearlyUntilItExists()
+    public async Task Check_TheIpfsTransport_SaysWhichKuboApiIplsUses()
     {
-        var run = await CliRun.InvokeAsync("run", "--set", "fleetToken=0123456789abcdef0123", "--set", "transport=ipfs", "--check");
+        var run = await CliRun.InvokeAsync(
+            "run", "--set", "fleetToken=0123456789abcdef0123", "--set", "transport=ipfs", "--set", "ipfsAddress=/dns4/kubo-peer1/tcp/5001",
+            "--set", "ipfsBootstrapperAddresses:0=/dns4/kubo-boot/tcp/4001", "--set", "ipfsBootstrapperIds:0=12D3KooWLYpE4mJQqT4WsmxkSDhnLPwiYsywoYxG9GaNN6KWhvSj", "--check");
 
-        run.AssertUserError("transport = \"ipfs\": not available in this build yet");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("broker localhost:1883, IPLS over Kubo at http://kubo-peer1:5001/, 1 bootstrapper(s)", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Check_TheIpfsTransport_WithABadIpfsAddress_IsOneClearError()
+    {
+        var run = await CliRun.InvokeAsync("run", "--set", "fleetToken=0123456789abcdef0123", "--set", "transport=ipfs", "--set", "ipfsAddress=/unix/run/kubo.sock", "--check");
+
+        run.AssertUserError("ipfsAddress = \"/unix/run/kubo.sock\": /unix is not supported");
+    }
+
+    [Fact]
+    public async Task Check_TheIpfsTransport_WithABootstrapperWithoutPeerId_IsOneClearError()
+    {
+        var run = await CliRun.InvokeAsync(
+            "run", "--set", "fleetToken=0123456789abcdef0123", "--set", "transport=ipfs", "--set", "ipfsBootstrapperAddresses:0=/ip4/10.0.0.10/tcp/4001", "--check");
+
+        run.AssertUserError("ipfsBootstrapperAddresses:0 = \"/ip4/10.0.0.10/tcp/4001\": has no /p2p/<peer id> and ipfsBootstrapperIds:0 is missing");
+    }
+
+    [Fact]
+    public async Task Check_TheMqttTransport_IgnoresTheIpfsKeys()
+    {
+        var run = await CliRun.InvokeAsync("run", "--set", "fleetToken=0123456789abcdef0123", "--set", "ipfsAddress=/unix/run/kubo.sock", "--check");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("IPLS over MQTT at localhost:1883", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]

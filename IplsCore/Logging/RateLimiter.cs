@@ -1,10 +1,10 @@
-namespace IplsPeerAgent.Runtime;
+namespace IplsCore.Logging;
 
 /// <summary>
 /// Lets one log line per key through per interval and counts the ones held back, so a flood of bad
 /// payloads cannot flood the log (or the Pi's SD card).
 /// </summary>
-internal sealed class RateLimiter(TimeProvider time, TimeSpan interval)
+public sealed class RateLimiter(TimeProvider time, TimeSpan interval)
 {
     private readonly Dictionary<string, (DateTimeOffset Last, long Suppressed)> _keys = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
