@@ -41,6 +41,7 @@ public sealed partial class MqttTransport : IIplsTransport
         _client = new MqttClientFactory().CreateMqttClient();
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(options.Host, options.Port)
+            .WithSocketBuffers()
             .WithClientId(string.IsNullOrEmpty(options.ClientId) ? "ipls-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) : options.ClientId)
             .WithCleanSession(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MQTTnet;
+using IplsCore.Transport.Mqtt;
 using MQTTnet.Protocol;
 
 namespace IplsBench.Broker;
@@ -7,6 +8,7 @@ namespace IplsBench.Broker;
 /// <summary>
 /// Publishers on <c>vehicle/{p}</c> → one subscriber on <c>vehicle/#</c>, as the dashboard's broker sees a
 /// fleet: every message is timed from publish to delivery, and counted once however often it arrives.
+/// Clients connect as the agents do (<see cref="MqttSocketBuffers"/>).
 /// </summary>
 internal static class BrokerBenchmark
 {
@@ -79,7 +81,7 @@ internal static class BrokerBenchmark
     }
 
     private static MqttClientOptions Options(MqttClientFactory factory, int port, string clientId) =>
-        factory.CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId).WithCleanSession().WithTimeout(TimeSpan.FromSeconds(30)).Build();
+        factory.CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithSocketBuffers().WithClientId(clientId).WithCleanSession().WithTimeout(TimeSpan.FromSeconds(30)).Build();
 
     /// <summary>Publishes every message of one publisher; at QoS 1 keeps up to <see cref="BrokerLoad.Window"/> unacknowledged. Returns how many the broker accepted.</summary>
     private static async Task<long> PublishAllAsync(IMqttClient client, int publisher, BrokerLoad load, MqttQualityOfServiceLevel qos, CancellationToken cancellationToken)
