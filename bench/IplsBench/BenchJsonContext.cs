@@ -6,4 +6,5 @@ namespace IplsBench;
 [JsonSerializable(typeof(Federation.FederationResults))]
 [JsonSerializable(typeof(Agent.AgentFigures))]
 [JsonSerializable(typeof(List<Broker.BrokerFigures>))]
+[JsonSerializable(typeof(List<Dashboard.DashboardFigures>))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

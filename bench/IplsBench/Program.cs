@@ -7,6 +7,7 @@ var root = new RootCommand("IPLS benchmarks. Run with -c Release; each subcomman
     IplsBench.Federation.FederationCommand.Create(),
     IplsBench.Agent.AgentCommand.Create(),
     IplsBench.Broker.BrokerCommand.Create(),
+    IplsBench.Dashboard.DashboardCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -34,4 +34,14 @@ internal static class Browser
         });
         return (playwright, browser);
     }
+
+    /// <summary>With IPLS_SCREENSHOTS=DIR (.ci/run sets it), pages are saved there for a human to look at.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("IPLS_SCREENSHOTS") is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+        }
+    }
 }

@@ -58,7 +58,7 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await Assertions.Expect(card.GetByText("anomaly data")).ToBeVisibleAsync();
 
         await Assertions.Expect(card.Locator("[data-testid=score-chart-1] svg").First).ToBeVisibleAsync();
-        await ScreenshotAsync("fleet");
+        await Browser.ScreenshotAsync(_page!, "fleet");
 
         // Anomaly scores (≈ 0.3) are above the threshold and shown in the error colour.
         await Eventually.TrueAsync(async () => float.TryParse(await card.GetByTestId("last-score").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture, out float s) && s > 0.08f, "the last score rises above the threshold");
@@ -115,7 +115,7 @@ public sealed class DashboardPagesTests : IAsyncLifetime
             await chooser.SetFilesAsync(bad);
             await Assertions.Expect(_page.GetByTestId("config-error").First).ToBeVisibleAsync();
             await Assertions.Expect(_page.GetByTestId("config-valid")).ToHaveCountAsync(0);
-            await ScreenshotAsync("agents-upload-error");
+            await Browser.ScreenshotAsync(_page!, "agents-upload-error");
 
             chooser = await _page.RunAndWaitForFileChooserAsync(() => _page.GetByTestId("config-upload").ClickAsync());
             await chooser.SetFilesAsync(reference);
@@ -158,7 +158,7 @@ public sealed class DashboardPagesTests : IAsyncLifetime
 
         // The threshold line is drawn on the live chart.
         await Assertions.Expect(_page.Locator("[data-testid=score-chart-1]").GetByText("threshold 0.08")).ToBeAttachedAsync();
-        await ScreenshotAsync("vehicle");
+        await Browser.ScreenshotAsync(_page!, "vehicle");
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await Assertions.Expect(_page.Locator("[data-testid=topology-graph] g.node")).ToHaveCountAsync(3, new() { Timeout = Timeout });
         await Assertions.Expect(_page.Locator("g.node[data-agent=bootstrapper-1] rect")).ToHaveCountAsync(1);
         await Assertions.Expect(_page.GetByTestId("partition-table")).ToContainTextAsync("P v", new() { Timeout = Timeout });
-        await ScreenshotAsync("topology");
+        await Browser.ScreenshotAsync(_page!, "topology");
     }
 
     [Fact]
@@ -192,15 +192,6 @@ public sealed class DashboardPagesTests : IAsyncLifetime
 
         // Every 8th synthetic point (2 s apart) is above the threshold and drawn as a marker.
         await Eventually.TrueAsync(async () => await chart.Locator(".apexcharts-scatter-series .apexcharts-marker").CountAsync() >= 2, "points above the threshold are marked");
-        await ScreenshotAsync("chart-check");
-    }
-
-    /// <summary>With IPLS_SCREENSHOTS=DIR, pages are saved there for a human to look at.</summary>
-    private async Task ScreenshotAsync(string name)
-    {
-        if (Environment.GetEnvironmentVariable("IPLS_SCREENSHOTS") is { Length: > 0 } dir)
-        {
-            await _page!.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-        }
+        await Browser.ScreenshotAsync(_page!, "chart-check");
     }
 }

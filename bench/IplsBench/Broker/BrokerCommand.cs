@@ -56,7 +56,7 @@ internal static class BrokerCommand
                     }
 
                     var figures = await BrokerBenchmark.RunAsync(running, load, cancellationToken).ConfigureAwait(false);
-                    results.Add(running is EmbeddedBroker embedded ? figures with { HeldPublishes = embedded.FlowStatus.HeldPublishes, BrokerDropped = embedded.FlowStatus.Dropped } : figures);
+                    results.Add(running is BenchDashboard embedded ? figures with { HeldPublishes = embedded.FlowStatus.HeldPublishes, BrokerDropped = embedded.FlowStatus.Dropped } : figures);
                 }
             }
 
@@ -78,7 +78,7 @@ internal static class BrokerCommand
     {
         if (which is "embedded" or "all")
         {
-            yield return async ct => await EmbeddedBroker.StartAsync(ct).ConfigureAwait(false);
+            yield return async ct => await BenchDashboard.StartAsync(ct).ConfigureAwait(false);
         }
 
         if (which == "mosquitto" || (which == "all" && MosquittoBroker.Executable is not null))

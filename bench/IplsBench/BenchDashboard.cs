@@ -2,32 +2,38 @@ using IplsWeb.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IplsBench.Broker;
+namespace IplsBench;
 
 /// <summary>
 /// The dashboard itself, built exactly as <c>dotnet run --project IplsWeb</c> builds it (broker options,
 /// Kestrel transport, ingest interceptor and history writer included), with the demo fleet off.
 /// </summary>
-internal sealed class EmbeddedBroker : IBenchBroker
+internal sealed class BenchDashboard : Broker.IBenchBroker
 {
     private readonly WebApplication _app;
     private readonly string _dataDirectory;
 
-    private EmbeddedBroker(WebApplication app, int port, string dataDirectory)
+    private BenchDashboard(WebApplication app, int port, int httpPort, string dataDirectory)
     {
         _app = app;
         Port = port;
+        HttpPort = httpPort;
         _dataDirectory = dataDirectory;
     }
 
     public string Name => "embedded";
 
+    /// <summary>The embedded broker's MQTT port.</summary>
     public int Port { get; }
+
+    public int HttpPort { get; }
+
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>What the broker's flow control did during the run.</summary>
     public IplsWeb.Broker.BrokerFlowStatus FlowStatus => _app.Services.GetRequiredService<IplsWeb.Broker.DeliveryFlowControl>().Status;
 
-    public static async Task<EmbeddedBroker> StartAsync(CancellationToken cancellationToken)
+    public static async Task<BenchDashboard> StartAsync(CancellationToken cancellationToken, params string[] extra)
     {
         int mqttPort = Agent.LocalBroker.FreePort();
         int httpPort = Agent.LocalBroker.FreePort();
@@ -40,9 +46,10 @@ internal sealed class EmbeddedBroker : IBenchBroker
             "--Dashboard:DemoFleet:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:IplsWeb.Broker=Error",
+            .. extra,
         ]);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new EmbeddedBroker(app, mqttPort, data);
+        return new BenchDashboard(app, mqttPort, httpPort, data);
     }
 
     public async ValueTask DisposeAsync()

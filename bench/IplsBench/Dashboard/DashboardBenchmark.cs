@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using IplsWeb.Fleet;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace IplsBench.Dashboard;
+
+/// <summary>
+/// The fleet overview in Debian's Chromium (Playwright, headless) while N vehicles stream scores at
+/// the given rate through the embedded broker: frame times, long tasks, whether every chart moved,
+/// and the dashboard's CPU.
+/// </summary>
+internal static class DashboardBenchmark
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    // Runs in the page: frames by requestAnimationFrame, main-thread long tasks, and a fingerprint
+    // of each score chart's line before and after, to tell that every chart kept drawing.
+    private const string Measure = """
+        async (ms) => {
+          const charts = () => Array.from(document.querySelectorAll('[data-testid^="score-chart-"]'))
+            .map(el => Array.from(el.querySelectorAll('.apexcharts-series path')).map(p => p.getAttribute('d') || '').join('|'));
+          const long = [];
+          const observer = new PerformanceObserver(list => { for (const e of list.getEntries()) long.push(e.duration); });
+          observer.observe({ type: 'longtask', buffered: false });
+          const before = charts();
+          const frames = [];
+          const start = performance.now();
+          let last = start;
+          await new Promise(resolve => {
+            const frame = t => { frames.push(t - last); last = t; if (t - start < ms) requestAnimationFrame(frame); else resolve(); };
+            requestAnimationFrame(frame);
+          });
+          observer.disconnect();
+          const after = charts();
+          return JSON.stringify({ frames, long, elapsed: performance.now() - start, updated: after.filter((a, i) => a !== '' && a !== before[i]).length, charts: after.length });
+        }
+        """;
+
+    public static async Task<DashboardFigures> RunAsync(int vehicles, double rateHz, TimeSpan measure, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} not found (apt-get install chromium)");
+        }
+
+        // Development serves the static web assets from the build's manifest, as `dotnet run` does.
+        await using var dashboard = await BenchDashboard.StartAsync(cancellationToken, "--environment=Development").ConfigureAwait(false);
+        await using var fleet = await SimulatedVehicles.StartAsync(dashboard.Port, vehicles, rateHz, cancellationToken).ConfigureAwait(false);
+        var state = dashboard.Services.GetRequiredService<FleetState>();
+        var wait = Stopwatch.StartNew();
+        while (state.Vehicles.Count < vehicles)
+        {
+            if (wait.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new InvalidOperationException($"only {state.Vehicles.Count} of {vehicles} vehicles reached the dashboard");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var playwright = await Playwright.CreateAsync().ConfigureAwait(false);
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
+        }).ConfigureAwait(false);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } }).ConfigureAwait(false);
+        await page.GotoAsync($"http://127.0.0.1:{dashboard.HttpPort}/").ConfigureAwait(false);
+        await Assertions.Expect(page.Locator("[data-testid^=score-chart-] svg")).ToHaveCountAsync(vehicles, new() { Timeout = 60_000 }).ConfigureAwait(false);
+
+        // Charts have filled their windows a little; then measure.
+        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
+        long publishedBefore = fleet.Published;
+        var clock = Stopwatch.StartNew();
+        string json = await page.EvaluateAsync<string>(Measure, measure.TotalMilliseconds).ConfigureAwait(false);
+        double seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / seconds * 100;
+        long scores = fleet.Published - publishedBefore;
+
+        using var result = JsonDocument.Parse(json);
+        var frames = result.RootElement.GetProperty("frames").EnumerateArray().Select(e => e.GetDouble()).Order().ToArray();
+        var longTasks = result.RootElement.GetProperty("long").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        double elapsedMs = result.RootElement.GetProperty("elapsed").GetDouble();
+        return new DashboardFigures
+        {
+            Vehicles = vehicles,
+            RateHz = rateHz,
+            Seconds = elapsedMs / 1000,
+            FramesPerSecond = frames.Length / (elapsedMs / 1000),
+            FrameP95Ms = frames.Length == 0 ? double.NaN : frames[(int)(0.95 * (frames.Length - 1))],
+            FrameMaxMs = frames.Length == 0 ? double.NaN : frames[^1],
+            LongTasks = longTasks.Length,
+            LongTaskPercent = longTasks.Sum() / elapsedMs * 100,
+            ChartsUpdated = result.RootElement.GetProperty("updated").GetInt32(),
+            ServerCpuPercent = cpu,
+            ScoresPerSecond = scores / seconds,
+        };
+    }
+}
