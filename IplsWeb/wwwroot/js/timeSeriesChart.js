@@ -5,8 +5,71 @@
 const charts = new Map();
 let nextId = 1;
 
+// Redraws are scheduled, not done on arrival: charts off screen wait until they are scrolled into
+// view, a chart is redrawn at most once per frame, and a frame spends at most FRAME_BUDGET_MS on
+// redrawing; so 64 live charts cannot take the page's main thread (bench/IplsBench -- dashboard).
+const FRAME_BUDGET_MS = 8;
+// A line is drawn with at most this many points (max per bucket, so peaks stay visible); the data
+// itself is kept whole.
+const MAX_DRAWN_POINTS = 300;
+const pending = new Set();
+let drainScheduled = false;
+const visibility = typeof IntersectionObserver === 'undefined' ? null : new IntersectionObserver(entries => {
+  for (const e of entries) {
+    const id = Number(e.target.dataset.chartId);
+    const entry = charts.get(id);
+    if (!entry) continue;
+    entry.visible = e.isIntersecting;
+    if (entry.visible && entry.dirty) requestRefresh(id);
+  }
+}, { rootMargin: '200px' });
+
+function requestRefresh(id) {
+  const entry = charts.get(id);
+  if (!entry) return;
+  entry.dirty = true;
+  if (!entry.visible) return;
+  pending.add(id);
+  if (!drainScheduled) {
+    drainScheduled = true;
+    requestAnimationFrame(drain);
+  }
+}
+
+function drain() {
+  drainScheduled = false;
+  const start = performance.now();
+  for (const id of pending) {
+    pending.delete(id);
+    const entry = charts.get(id);
+    if (entry && entry.dirty && entry.visible) {
+      entry.dirty = false;
+      refresh(entry);
+    }
+    if (performance.now() - start > FRAME_BUDGET_MS) break;
+  }
+  if (pending.size > 0) {
+    drainScheduled = true;
+    requestAnimationFrame(drain);
+  }
+}
+
+function decimate(points) {
+  if (points.length <= MAX_DRAWN_POINTS) return points.slice();
+  const size = Math.ceil(points.length / MAX_DRAWN_POINTS);
+  const out = [];
+  for (let i = 0; i < points.length; i += size) {
+    let best = points[i];
+    for (let j = i + 1; j < Math.min(i + size, points.length); j++) {
+      if (points[j][1] > best[1]) best = points[j];
+    }
+    out.push(best);
+  }
+  return out;
+}
+
 function seriesConfig(state) {
-  const series = state.names.map((name, i) => ({ name, type: 'line', data: state.data[i].slice() }));
+  const series = state.names.map((name, i) => ({ name, type: 'line', data: decimate(state.data[i]) }));
   if (state.threshold !== null && state.names.length === 1) {
     series.push({ name: 'above threshold', type: 'scatter', data: state.data[0].filter(p => p[1] > state.threshold) });
   }
@@ -105,7 +168,9 @@ export function create(element, options) {
   const chart = new ApexCharts(element, config);
   chart.render();
   const id = nextId++;
-  charts.set(id, { chart, state, element });
+  charts.set(id, { chart, state, element, visible: true, dirty: false });
+  element.dataset.chartId = String(id);
+  visibility?.observe(element);
   return id;
 }
 
@@ -132,7 +197,7 @@ export function setData(id, series, range) {
   entry.state.range = range ?? null;
   entry.state.data = entry.state.names.map((_, i) => (series[i] ?? []).slice());
   trim(entry.state);
-  refresh(entry);
+  requestRefresh(id);
 }
 
 export function append(id, series) {
@@ -148,14 +213,14 @@ export function append(id, series) {
   });
   if (!any) return;
   trim(entry.state);
-  refresh(entry);
+  requestRefresh(id);
 }
 
 export function setThreshold(id, value) {
   const entry = charts.get(id);
   if (!entry) return;
   entry.state.threshold = value ?? null;
-  refresh(entry);
+  requestRefresh(id);
 }
 
 export function pointCount(id) {
@@ -166,6 +231,8 @@ export function pointCount(id) {
 export function dispose(id) {
   const entry = charts.get(id);
   if (!entry) return;
+  visibility?.unobserve(entry.element);
+  pending.delete(id);
   entry.chart.destroy();
   charts.delete(id);
 }

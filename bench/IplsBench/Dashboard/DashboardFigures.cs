@@ -21,8 +21,13 @@ internal sealed record DashboardFigures
     /// <summary>Share of the measured time the main thread spent in long tasks.</summary>
     public required double LongTaskPercent { get; init; }
 
-    /// <summary>Charts whose drawing changed during the measurement (all of them, when live).</summary>
+    /// <summary>Charts on screen whose drawing changed during the measurement (all of them, when live).</summary>
     public required int ChartsUpdated { get; init; }
+
+    public required int ChartsOnScreen { get; init; }
+
+    /// <summary>The last chart below the fold was redrawn within 1.5 s of being scrolled into view.</summary>
+    public required bool OffScreenCaughtUp { get; init; }
 
     /// <summary>CPU of the dashboard process (with the simulated vehicles in it), % of one core.</summary>
     public required double ServerCpuPercent { get; init; }
