@@ -120,7 +120,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
             return CommandResult.Refused("config rejected; nothing changed", load.Errors);
         }
 
-        if (load.Settings!.Vehicle != Settings.Vehicle && load.Settings.AgentId is null && Settings.AgentId is null)
+        if (load.Settings!.Vehicle != Settings.Vehicle)
         {
             // Not an error: the vehicle number is part of the topics. Say it, so nobody is surprised.
             LogVehicleChanged(Settings.Vehicle, load.Settings.Vehicle);
