@@ -16,12 +16,56 @@ public sealed class ConfigValidator(Hosting.FleetSecret secret)
 
     private readonly AgentConfigSource _source = new();
 
-    /// <summary>A config without a fleet token is checked as the agent will take it: keeping its own (this fleet's) token.</summary>
+    // Secrets an agent reads from its own files: the paths mean nothing on the dashboard's host.
+    private static readonly (string FileKey, string Key)[] AgentSideFiles = [("fleetTokenFile", "fleetToken"), ("mqttPasswordFile", "mqttPassword")];
+
+    /// <summary>
+    /// A config without a fleet token is checked as the agent will take it: keeping its own (this
+    /// fleet's) token. Secret files (<c>fleetTokenFile</c>, <c>mqttPasswordFile</c>) are read on the
+    /// agent; here they are noted, not opened.
+    /// </summary>
     public ConfigCheck Validate(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        var load = _source.Load(Encoding.UTF8.GetBytes(json), "config", new Dictionary<string, string?> { ["fleetToken"] = secret.Token });
-        return new ConfigCheck(load.IsValid, load.Errors, load.Warnings, load.Settings);
+        var notes = new List<ConfigIssue>();
+        string checkedJson = WithoutAgentSideFiles(json, notes);
+        var load = _source.Load(Encoding.UTF8.GetBytes(checkedJson), "config", new Dictionary<string, string?> { ["fleetToken"] = secret.Token });
+        return new ConfigCheck(load.IsValid, load.Errors, [.. load.Warnings, .. notes], load.Settings);
+    }
+
+    private string WithoutAgentSideFiles(string json, List<ConfigIssue> notes)
+    {
+        System.Text.Json.Nodes.JsonObject? root;
+        try
+        {
+            root = System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip }) as System.Text.Json.Nodes.JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return json; // the reader reports it
+        }
+
+        if (root is null)
+        {
+            return json;
+        }
+
+        bool changed = false;
+        foreach (var (fileKey, key) in AgentSideFiles)
+        {
+            string? name = root.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, fileKey, StringComparison.OrdinalIgnoreCase));
+            if (name is null || root.Any(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue; // absent, or given twice: the reader says "not both"
+            }
+
+            notes.Add(new ConfigIssue(fileKey, root[name]?.ToString(), "read by the agent on its own device; not checked here"));
+            root.Remove(name);
+            root[key] = key == "fleetToken" ? secret.Token : "checked-on-the-agent";
+            changed = true;
+        }
+
+        return changed ? root.ToJsonString() : json;
     }
 }
 
