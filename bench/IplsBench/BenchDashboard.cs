@@ -35,8 +35,7 @@ internal sealed class BenchDashboard : Broker.IBenchBroker
 
     public static async Task<BenchDashboard> StartAsync(CancellationToken cancellationToken, params string[] extra)
     {
-        int mqttPort = Agent.LocalBroker.FreePort();
-        int httpPort = Agent.LocalBroker.FreePort();
+        var (mqttPort, httpPort) = Agent.LocalBroker.TwoFreePorts();
         string data = Directory.CreateTempSubdirectory("ipls-bench-broker-").FullName;
         var app = DashboardApp.Build(
         [

@@ -38,8 +38,7 @@ internal sealed class DashboardHost : IAsyncDisposable
     public static async Task<DashboardHost> StartAsync(int peers = 2, int bootstrappers = 1, double rateHz = 20, string? fleetToken = null, params string[] extra)
     {
         string data = Directory.CreateTempSubdirectory("ipls-web-").FullName;
-        int http = FreePort();
-        int mqtt = FreePort();
+        var (http, mqtt) = TwoFreePorts();
         var args = new List<string>
         {
             $"--Dashboard:HttpPort={http}",
@@ -66,12 +65,16 @@ internal sealed class DashboardHost : IAsyncDisposable
         return new DashboardHost(app, data, http, mqtt);
     }
 
-    public static int FreePort()
+    /// <summary>Two different free ports: both listeners are open at once, so the OS cannot hand out one port twice.</summary>
+    public static (int First, int Second) TwoFreePorts()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var first = new TcpListener(IPAddress.Loopback, 0);
+        using var second = new TcpListener(IPAddress.Loopback, 0);
+        first.Start();
+        second.Start();
+        return (((IPEndPoint)first.LocalEndpoint).Port, ((IPEndPoint)second.LocalEndpoint).Port);
     }
+
 
     public async ValueTask DisposeAsync()
     {
