@@ -41,13 +41,28 @@ public sealed class AgentOnKuboTests : BrokerTestBase
         });
 
         await Eventually.TrueAsync(
-            async () => (await peer.Runtime.StatusAsync(CancellationToken.None)) is { Synchronized: true, SamplesScored: > 20 } status && status.Peers.Any(p => p.Id == "boot"),
-            "the peer holds the fleet model, sees the bootstrapper and scores its sensor data",
+            async () => (await peer.Runtime.StatusAsync(CancellationToken.None)) is { Synchronized: true, SamplesScored: > 20, RoundsDone: > 2 } status && status.Peers.Any(p => p.Id == "boot"),
+            "the peer trains rounds, sees the bootstrapper and scores its sensor data",
             seconds: 60);
 
-        // The model came from the bootstrapper as a block, by CID, through the two daemons.
-        Assert.NotEmpty(bootDaemon.RequestsTo("block/put"));
-        Assert.Contains(peerDaemon.RequestsTo("block/get"), r => r.Query.StartsWith("?arg=bafkrei", StringComparison.Ordinal));
+        // A late joiner on its own daemon gets the trained model as a block, by CID, through the daemons
+        // (a fleet still at version 0 has nothing to transfer, so the joiner comes once rounds are done).
+        var lateDaemon = await _kubo.StartDaemonAsync();
+        await using var late = await TestAgents.StartAsync(Port, Dir.File("state-2"), new Dictionary<string, object>
+        {
+            ["agentId"] = "car-2",
+            ["vehicle"] = 2,
+            ["transport"] = "ipfs",
+            ["ipfsAddress"] = lateDaemon.ApiMultiaddr,
+            ["ipfsBootstrapperAddresses"] = new[] { bootDaemon.SwarmAddress },
+            ["ipfsBootstrapperIds"] = new[] { bootDaemon.PeerId },
+        });
+        await Eventually.TrueAsync(
+            async () => (await late.Runtime.StatusAsync(CancellationToken.None)).Synchronized && lateDaemon.RequestsTo("block/get").Any(r => r.Query.StartsWith("?arg=bafkrei", StringComparison.Ordinal)),
+            "the late joiner fetched the model by CID and is synchronized",
+            seconds: 60);
+        Assert.True(bootDaemon.RequestsTo("block/put").Count + peerDaemon.RequestsTo("block/put").Count > 0, "nobody put a model snapshot");
+
         Assert.Contains(_kubo.ConnectedTo(peerDaemon), d => d == bootDaemon);
         Assert.Contains(bootDaemon.PeerMultiaddr, peerDaemon.BootstrapList);
         Assert.Contains(peerDaemon.RequestsTo("pubsub/sub"), r => r.Query == "?arg=" + KuboFixtures.Multibase("ipls/agent-tests/control"));
