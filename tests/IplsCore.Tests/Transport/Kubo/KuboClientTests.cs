@@ -153,7 +153,7 @@ public sealed class KuboClientTests : IAsyncLifetime
             await stream.DisposeAsync();
         }
 
-        await Eventually.TrueAsync(() => _daemon.OpenStreams("fl/round") == 0, "the daemon saw the stream close");
+        await Eventually.TrueAsync(() => _daemon.OpenStreams("fl/round") == 0, "the daemon saw the stream close", seconds: 20);
     }
 
     [Fact]

@@ -118,7 +118,7 @@ public sealed class KuboTransportTests : IAsyncLifetime
             a.EndStreams();
         }
 
-        await Eventually.TrueAsync(() => a.RequestsTo("pubsub/sub").Count == 2 && a.OpenStreams("ipls/t") == 1, "a subscribed again");
+        await Eventually.TrueAsync(() => a.RequestsTo("pubsub/sub").Count == 2 && a.OpenStreams("ipls/t") == 1, "a subscribed again", seconds: 20);
         await tb.PublishAsync("t", "again"u8.ToArray(), CancellationToken.None);
 
         Assert.Equal("again", await NextAsync(ta));
@@ -134,7 +134,7 @@ public sealed class KuboTransportTests : IAsyncLifetime
 
         a.LoseSubscriptionsSilently();
 
-        await Eventually.TrueAsync(() => a.RequestsTo("pubsub/sub").Count == 2 && a.OpenStreams("ipls/t") == 1, "a subscribed again");
+        await Eventually.TrueAsync(() => a.RequestsTo("pubsub/sub").Count == 2 && a.OpenStreams("ipls/t") == 1, "a subscribed again", seconds: 20);
         await tb.PublishAsync("t", "renewed"u8.ToArray(), CancellationToken.None);
         Assert.Equal("renewed", await NextAsync(ta));
         Assert.Contains(logger.At(LogLevel.Warning), l => l.Contains("no longer lists ipls/t", StringComparison.Ordinal));
@@ -158,7 +158,7 @@ public sealed class KuboTransportTests : IAsyncLifetime
         Assert.Contains(logger.At(LogLevel.Error), l => l.Contains("pubsub is not enabled", StringComparison.Ordinal));
 
         daemon.PubsubEnabled = true;
-        await Eventually.TrueAsync(() => daemon.OpenStreams("ipls/t") == 1, "the wanted subscription opened by itself");
+        await Eventually.TrueAsync(() => daemon.OpenStreams("ipls/t") == 1, "the wanted subscription opened by itself", seconds: 20);
         await transport.SubscribeAsync("t", CancellationToken.None);
     }
 
@@ -339,12 +339,12 @@ public sealed class KuboTransportTests : IAsyncLifetime
         var b = await _network.StartDaemonAsync();
         var transport = Transport(a.ApiUri, configure: o => o with { Bootstrappers = [b.PeerMultiaddr, a.PeerMultiaddr] });
 
-        await Eventually.TrueAsync(() => _network.ConnectedTo(a).Contains(b), "a dialled b");
+        await Eventually.TrueAsync(() => _network.ConnectedTo(a).Contains(b), "a dialled b", seconds: 20);
         _network.Disconnect(a, b);
-        await Eventually.TrueAsync(() => _network.ConnectedTo(a).Contains(b), "a dialled b again");
+        await Eventually.TrueAsync(() => _network.ConnectedTo(a).Contains(b), "a dialled b again", seconds: 20);
 
         // The fake links the daemons before it answers the dial, so the count follows a moment later.
-        await Eventually.TrueAsync(() => transport.SwarmConnects == 2, "both dials counted");
+        await Eventually.TrueAsync(() => transport.SwarmConnects == 2, "both dials counted", seconds: 20);
         Assert.Equal(["auto", b.PeerMultiaddr], a.BootstrapList); // not itself
         Assert.All(a.RequestsTo("swarm/connect"), r => Assert.Equal($"POST /api/v0/swarm/connect?arg={b.PeerMultiaddr}", r.Line));
         Assert.Single(a.RequestsTo("bootstrap/add"));
@@ -376,7 +376,7 @@ public sealed class KuboTransportTests : IAsyncLifetime
         await ta.SubscribeAsync("u", CancellationToken.None);
 
         await ta.UnsubscribeAsync("t", CancellationToken.None);
-        await Eventually.TrueAsync(() => a.OpenStreams("ipls/t") == 0, "the daemon saw the stream close");
+        await Eventually.TrueAsync(() => a.OpenStreams("ipls/t") == 0, "the daemon saw the stream close", seconds: 20);
         await tb.PublishAsync("t", "gone"u8.ToArray(), CancellationToken.None);
         await tb.PublishAsync("u", "still here"u8.ToArray(), CancellationToken.None);
 
