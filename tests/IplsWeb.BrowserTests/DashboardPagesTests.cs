@@ -6,36 +6,23 @@ namespace IplsWeb.BrowserTests;
 /// <summary>The dashboard in a real browser against the real host and its demo fleet.</summary>
 public sealed class DashboardPagesTests : IAsyncLifetime
 {
-    private const int Timeout = 30_000;
+    private const int Timeout = BrowserSession.DefaultTimeout;
+    private BrowserSession? _session;
     private DashboardHost? _host;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
     private IPage? _page;
 
     public async Task InitializeAsync()
     {
-        if (!Browser.Available(out _))
-        {
-            return;
-        }
-
-        _host = await DashboardHost.StartAsync(peers: 2, bootstrappers: 1, rateHz: 8);
-        (_playwright, _browser) = await Browser.LaunchAsync();
-        _page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        _page.SetDefaultTimeout(Timeout);
+        _session = await BrowserSession.StartAsync(peers: 2, bootstrappers: 1, rateHz: 8);
+        _host = _session?.Host;
+        _page = _session?.Page;
     }
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_session is not null)
         {
-            await _browser.DisposeAsync();
-        }
-
-        _playwright?.Dispose();
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
+            await _session.DisposeAsync();
         }
     }
 
