@@ -1,6 +1,6 @@
 using IplsCore.Messages;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>What one agent run handled and dropped; updated from several loops, read for status.</summary>
 internal sealed class AgentCounters

@@ -12,7 +12,7 @@ using IplsCore.Training;
 using IplsCore.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// One run of an agent with one set of settings: the IPLS peer, and for a peer also the data path
@@ -45,7 +45,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     {
         _settings = settings;
         _options = options;
-        _logger = options.Loggers.CreateLogger("IplsPeerAgent.Agent");
+        _logger = options.Loggers.CreateLogger("IplsAgent.Runtime");
         _metrics = new ProcessMetrics(options.Time);
         var (network, scaler) = model;
         _shape = network.Shape;

@@ -4,7 +4,7 @@ using IplsCore.Transport.Kubo;
 using IplsCore.Transport.Mqtt;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// An agent's two connections. IPLS goes over the configured transport: the MQTT broker under

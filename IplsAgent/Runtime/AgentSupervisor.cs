@@ -5,11 +5,11 @@ using IplsCore.Configuration;
 using IplsCore.Control;
 using IplsCore.Data;
 using IplsCore.Persistence;
-using IplsPeerAgent.Control;
-using IplsPeerAgent.Logging;
+using IplsAgent.Control;
+using IplsAgent.Logging;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// An agent as a whole: the current <see cref="AgentRuntime"/>, the link to the dashboard, and the
@@ -41,7 +41,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         _controlOptions = controlOptions;
         string name = config.Settings!.AgentId ?? "vehicle-" + config.Settings.Vehicle.ToString(CultureInfo.InvariantCulture);
         _options = options with { Loggers = new CapturingLoggerFactory(options.Loggers, Logs, options.Time, name) };
-        _logger = _options.Loggers.CreateLogger("IplsPeerAgent.Supervisor");
+        _logger = _options.Loggers.CreateLogger("IplsAgent.Supervisor");
     }
 
     /// <summary>This agent's recent log lines (what the dashboard shows).</summary>
@@ -311,7 +311,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
             Logs,
             _controlOptions,
             _options.Time,
-            _options.Loggers.CreateLogger("IplsPeerAgent.Control"));
+            _options.Loggers.CreateLogger("IplsAgent.Control"));
         _control.Start();
     }
 

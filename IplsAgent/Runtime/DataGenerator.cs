@@ -5,7 +5,7 @@ using IplsCore.Messages;
 using IplsCore.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// The agent's built-in vehicle: publishes synthetic or CSV samples on the sensor topic at a fixed

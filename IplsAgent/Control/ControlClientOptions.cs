@@ -1,4 +1,4 @@
-namespace IplsPeerAgent.Control;
+namespace IplsAgent.Control;
 
 /// <summary>Timing of the agent's link to the dashboard.</summary>
 public sealed record ControlClientOptions

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using IplsCore.Control;
-using IplsPeerAgent.Logging;
+using IplsAgent.Logging;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Control;
+namespace IplsAgent.Control;
 
 /// <summary>
 /// The agent's link to the dashboard hub (SignalR): authenticates with a token derived from the
