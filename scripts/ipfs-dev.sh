@@ -16,9 +16,9 @@
 #       free range is picked), connects every pair, writes DIR/env (below) and DIR/n<i>.pid / .log.
 #   scripts/ipfs-dev.sh restart I [--state DIR]      stops daemon I (0-based) by its PID and starts it again
 #   scripts/ipfs-dev.sh stop [--state DIR]           ends the daemons `start` recorded, by PID, nothing else
-#   scripts/ipfs-dev.sh print-env [--state DIR]      prints DIR/env (source it, or `eval "$(… print-env)"`)
+#   scripts/ipfs-dev.sh print-env [--state DIR]      prints DIR/env: `eval "$(scripts/ipfs-dev.sh print-env)"`
 #
-# DIR defaults to ${IPLS_IPFS_STATE:-/tmp/ipls-ipfs-dev}. DIR/env holds shell assignments:
+# DIR defaults to ${IPLS_IPFS_STATE:-/tmp/ipls-ipfs-dev}. DIR/env holds `export NAME=value` lines:
 #   IPLS_IPFS_APIS     API multiaddrs, comma-separated, in daemon order (/ip4/127.0.0.1/tcp/P,...)
 #   IPLS_IPFS_SWARMS   swarm multiaddrs with /p2p/<peer id>, comma-separated, same order
 #   IPLS_KUBO_API      the first API multiaddr (what scripts/kubo-live-tests.sh and the KuboLive tests read)
@@ -177,13 +177,16 @@ rpc() { # api-multiaddr command [curl args]
   curl -sS -f -X POST --max-time 10 "$base/api/v0/$cmd" "$@"
 }
 
-# Starts daemon i of the state dir (its repo must be initialised) and waits until its API answers.
-start_one() { # state i
-  local state=$1 i=$2 pid api
-  api=$(cat "$state/n$i.api")
+# Starts daemon i of the state dir (its repo must be initialised); wait_up waits until its API answers.
+launch_one() { # state i
+  local state=$1 i=$2
   setsid "$SCRIPT" run "$state/n$i" >"$state/n$i.log" 2>&1 </dev/null &
-  pid=$!
-  echo "$pid" >"$state/n$i.pid"
+  echo "$!" >"$state/n$i.pid"
+}
+
+wait_up() { # state i
+  local state=$1 i=$2 pid api
+  api=$(cat "$state/n$i.api"); pid=$(cat "$state/n$i.pid")
   for _ in $(seq 1 240); do
     if rpc "$api" id >/dev/null 2>&1; then return 0; fi
     kill -0 "$pid" 2>/dev/null || break
@@ -194,6 +197,8 @@ start_one() { # state i
   stop_one "$state" "$i"
   return 1
 }
+
+start_one() { launch_one "$1" "$2"; wait_up "$1" "$2"; }
 
 stop_one() { # state i
   local state=$1 i=$2 pid
@@ -227,11 +232,11 @@ write_env() { # state count
     swarms="$swarms${swarms:+,}$(cat "$state/n$i.swarm")/p2p/$(cat "$state/n$i.id")"
   done
   {
-    echo "IPLS_IPFS_APIS=$apis"
-    echo "IPLS_IPFS_SWARMS=$swarms"
-    echo "IPLS_KUBO_API=$(cat "$state/n0.api")"
-    echo "IPLS_IPFS_STATE=$state"
-    echo "IPLS_IPFS_DEV=$SCRIPT"
+    echo "export IPLS_IPFS_APIS=$apis"
+    echo "export IPLS_IPFS_SWARMS=$swarms"
+    echo "export IPLS_KUBO_API=$(cat "$state/n0.api")"
+    echo "export IPLS_IPFS_STATE=$state"
+    echo "export IPLS_IPFS_DEV=$SCRIPT"
   } >"$state/env"
 }
 
@@ -263,8 +268,10 @@ cmd_start() {
     echo "/ip4/127.0.0.1/tcp/$((BASE + 2 * i + 1))" >"$STATE/n$i.swarm"
     cmd_init "$STATE/n$i" --api "$(cat "$STATE/n$i.api")" --swarm "$(cat "$STATE/n$i.swarm")"
   done
+  # All at once: each takes 5-8 s, mostly waiting on itself.
+  for i in $(seq 0 $((n - 1))); do launch_one "$STATE" "$i"; done
   for i in $(seq 0 $((n - 1))); do
-    if ! start_one "$STATE" "$i"; then cmd_stop --state "$STATE"; die "start failed"; fi
+    if ! wait_up "$STATE" "$i"; then cmd_stop --state "$STATE"; die "start failed"; fi
     peer_id "$(cat "$STATE/n$i.api")" >"$STATE/n$i.id"
   done
   echo "$n" >"$STATE/count"
