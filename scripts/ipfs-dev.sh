@@ -146,6 +146,8 @@ cmd_run() {
   # A killed daemon leaves these behind and the next start would refuse the repo.
   rm -f "$repo/api" "$repo/repo.lock"
   export IPFS_PATH="$repo"
+  # Prometheus counters at /debug/metrics/prometheus: the only byte counts js-ipfs keeps (stats/bw stays 0).
+  export IPFS_MONITORING="${IPFS_MONITORING:-1}"
   export NODE_OPTIONS="--require $HOME_DIR/polyfill.cjs${NODE_OPTIONS:+ $NODE_OPTIONS}"
   exec "$HOME_DIR/node_modules/.bin/jsipfs" daemon --enable-preload=false
 }
