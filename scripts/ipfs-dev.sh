@@ -265,11 +265,15 @@ cmd_start() {
   [ -z "$(ls "$STATE"/n*.pid 2>/dev/null)" ] || die "daemons of $STATE are running: '$SCRIPT stop --state $STATE' first"
   [ -n "$BASE" ] || BASE=$(pick_base_port $((2 * n)))
   rm -f "$STATE"/n*.api "$STATE"/n*.swarm "$STATE"/n*.id "$STATE/env"
+  local inits=()
   for i in $(seq 0 $((n - 1))); do
     echo "/ip4/127.0.0.1/tcp/$((BASE + 2 * i))" >"$STATE/n$i.api"
     echo "/ip4/127.0.0.1/tcp/$((BASE + 2 * i + 1))" >"$STATE/n$i.swarm"
-    cmd_init "$STATE/n$i" --api "$(cat "$STATE/n$i.api")" --swarm "$(cat "$STATE/n$i.swarm")"
+    # Repos are made in parallel too (about 5 s each, most of it Node starting).
+    (cmd_init "$STATE/n$i" --api "$(cat "$STATE/n$i.api")" --swarm "$(cat "$STATE/n$i.swarm")") &
+    inits+=($!)
   done
+  for i in "${inits[@]}"; do wait "$i" || die "init of a repo in $STATE failed"; done
   # All at once: each takes 5-8 s, mostly waiting on itself.
   for i in $(seq 0 $((n - 1))); do launch_one "$STATE" "$i"; done
   for i in $(seq 0 $((n - 1))); do

@@ -52,7 +52,8 @@ fi
 
 export IPLS_KUBO_API="$api"
 set +e
-dotnet test tests/IplsCore.Tests -c Release --filter "Category=KuboLive" --logger "console;verbosity=normal"
+# IPLS_TEST_NO_BUILD=1: the caller has built the tests in Release already (scripts/ipfs-check.sh).
+dotnet test tests/IplsCore.Tests -c Release ${IPLS_TEST_NO_BUILD:+--no-build} --filter "Category=KuboLive" --logger "console;verbosity=normal"
 status=$?
 set -e
 [ "$status" -eq 0 ] || exit 1
