@@ -7,4 +7,5 @@ namespace IplsBench;
 [JsonSerializable(typeof(Agent.AgentFigures))]
 [JsonSerializable(typeof(List<Broker.BrokerFigures>))]
 [JsonSerializable(typeof(List<Dashboard.DashboardFigures>))]
+[JsonSerializable(typeof(Ipfs.IpfsFigures))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;
