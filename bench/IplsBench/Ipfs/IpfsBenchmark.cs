@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IplsBench.Agent;
 using IplsCore.Transport.Kubo;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 
 namespace IplsBench.Ipfs;
 
