@@ -43,7 +43,15 @@ public sealed partial class BrokerAuthentication
     {
         ArgumentNullException.ThrowIfNull(e);
         var source = (e.RemoteEndPoint as IPEndPoint)?.Address;
-        var verdict = _throttle.Check(source);
+        if (string.IsNullOrEmpty(e.ClientId) && !AssignClientId(e))
+        {
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            Refused(source, e.ClientId, "empty client id without a clean session (MQTT 3.1.1 §3.1.3.1)");
+            return Task.CompletedTask;
+        }
+
+        BrokerIdentity? identity = null;
+        var verdict = _throttle.Attempt(source, () => (identity = Resolve(e.UserName, e.Password)) is not null, out _, out int failures);
         if (!verdict.IsAllowed)
         {
             // Not checked at all: a guess made while waiting teaches nothing.
@@ -52,23 +60,13 @@ public sealed partial class BrokerAuthentication
             return Task.CompletedTask;
         }
 
-        if (string.IsNullOrEmpty(e.ClientId) && !AssignClientId(e))
-        {
-            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
-            Refused(source, e.ClientId, "empty client id without a clean session (MQTT 3.1.1 §3.1.3.1)");
-            return Task.CompletedTask;
-        }
-
-        var identity = Resolve(e.UserName, e.Password);
         if (identity is null)
         {
-            int failures = _throttle.Failed(source);
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
             Refused(source, e.ClientId, $"bad user name or password for \"{e.UserName}\" ({failures} failure(s) from this address)");
             return Task.CompletedTask;
         }
 
-        _throttle.Succeeded(source);
         e.SessionItems[BrokerIdentity.SessionKey] = identity;
         return Task.CompletedTask;
     }

@@ -39,6 +39,7 @@ public static class DashboardApp
         builder.Services.AddSingleton(new VehicleCredentials(IdentityKeyStore.Resolve(options.Identity, options.DataDirectory), options.Identity.Generations));
         builder.Services.AddSingleton<BrokerAuthentication>();
         builder.Services.AddSingleton<BrokerAuthorization>();
+        builder.Services.AddSingleton<EmptyClientIdGuard>();
         builder.Services.AddKeyedSingleton(SignInEndpoints.ThrottleKey, (sp, _) => new AuthThrottle(options.Identity.Throttle, sp.GetRequiredService<TimeProvider>()));
         if (!options.IsLoopbackOnly)
         {
@@ -66,7 +67,15 @@ public static class DashboardApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.HttpPort);
-            kestrel.Listen(address, options.MqttPort, listen => listen.UseMqtt());
+            kestrel.Listen(address, options.MqttPort, listen =>
+            {
+                listen.Use(next =>
+                {
+                    var guard = listen.ApplicationServices.GetRequiredService<EmptyClientIdGuard>();
+                    return connection => guard.InvokeAsync(connection, next);
+                });
+                listen.UseMqtt();
+            });
         });
         // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
         // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.

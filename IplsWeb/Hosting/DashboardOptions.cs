@@ -25,6 +25,12 @@ public sealed record DashboardOptions
 
     public HistoryOptions History { get; init; } = new();
 
+    /// <summary>Names of the four sensor features as the UI shows them; default the reference frontend's.</summary>
+    public string[]? SensorNames { get; init; }
+
+    /// <summary>The names in use: <see cref="SensorNames"/>, or Front Shock, Rear Shock, Seat, Engine Vibration.</summary>
+    public IReadOnlyList<string> Sensors => SensorNames is { Length: > 0 } names ? names : ["Front Shock", "Rear Shock", "Seat", "Engine Vibration"];
+
     /// <summary>Per-vehicle broker identities, the compatibility mode and sign-in/connect throttling.</summary>
     public IplsWeb.Identity.IdentityOptions Identity { get; init; } = new();
 
@@ -64,6 +70,11 @@ public sealed record DashboardOptions
         if (!IsLoopbackOnly && string.IsNullOrEmpty(BrokerPassword) && Identity.Mode == IplsWeb.Identity.BrokerIdentityMode.Compatibility)
         {
             problems.Add($"Dashboard:BrokerPassword: required in compatibility mode when bound to {BindAddress} (not loopback): the broker then demands the shared credential");
+        }
+
+        if (SensorNames is { Length: > 0 } names && (names.Length != 4 || names.Any(string.IsNullOrWhiteSpace)))
+        {
+            problems.Add($"Dashboard:SensorNames: four non-empty names, one per feature (got {names.Length})");
         }
 
         problems.AddRange(Identity.Problems());

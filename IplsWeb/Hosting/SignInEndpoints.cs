@@ -26,7 +26,7 @@ public static class SignInEndpoints
         {
             string target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/";
             var source = http.Connection.RemoteIpAddress;
-            var verdict = throttle.Check(source);
+            var verdict = throttle.Attempt(source, () => SecretComparer.Matches(options.AdminPassword, password), out bool verified, out int failures);
             if (!verdict.IsAllowed)
             {
                 // Not checked at all while the address waits: guessing faster gains nothing.
@@ -35,15 +35,12 @@ public static class SignInEndpoints
                 return Results.Redirect($"/login?failed=2&retryAfter={Math.Ceiling(verdict.RetryAfter.TotalSeconds)}&returnUrl=" + Uri.EscapeDataString(target));
             }
 
-            if (!SecretComparer.Matches(options.AdminPassword, password))
+            if (!verified)
             {
-                int failures = throttle.Failed(source);
                 Report(fleet, reports, source, $"wrong password ({failures} failure(s) from this address)");
                 await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false); // slows a single guesser further
                 return Results.Redirect("/login?failed=1&returnUrl=" + Uri.EscapeDataString(target));
             }
-
-            throttle.Succeeded(source);
 
             var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "admin")], CookieAuthenticationDefaults.AuthenticationScheme);
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity)).ConfigureAwait(false);

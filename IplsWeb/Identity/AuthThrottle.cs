@@ -16,6 +16,38 @@ public sealed class AuthThrottle(ThrottleOptions options, TimeProvider time)
     private readonly Dictionary<IPAddress, Entry> _sources = [];
     private readonly Lock _gate = new();
 
+    /// <summary>
+    /// One attempt from <paramref name="source"/>: refused unchecked while the address waits or is banned, else
+    /// <paramref name="verify"/> runs and its outcome is recorded, all under one lock, so parallel guesses cannot
+    /// slip through between the check and the record. <paramref name="verify"/> must be quick (a constant-time compare).
+    /// </summary>
+    public ThrottleVerdict Attempt(IPAddress? source, Func<bool> verify, out bool verified, out int failures)
+    {
+        ArgumentNullException.ThrowIfNull(verify);
+        lock (_gate)
+        {
+            failures = 0;
+            verified = false;
+            var verdict = Check(source);
+            if (!verdict.IsAllowed)
+            {
+                return verdict;
+            }
+
+            verified = verify();
+            if (verified)
+            {
+                Succeeded(source);
+            }
+            else
+            {
+                failures = Failed(source);
+            }
+
+            return verdict;
+        }
+    }
+
     /// <summary>Whether an attempt from <paramref name="source"/> may be checked now; if not, how long until it may.</summary>
     public ThrottleVerdict Check(IPAddress? source)
     {

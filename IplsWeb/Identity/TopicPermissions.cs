@@ -4,7 +4,8 @@ namespace IplsWeb.Identity;
 
 /// <summary>
 /// What each identity may publish and subscribe to. Vehicle n: publish <c>vehicle/n</c>, <c>vn/anomaly</c> and IPLS
-/// (<c>ipls/…</c>, whose messages are signed and checked by the peers); subscribe to <c>vehicle/n/generator</c> and IPLS.
+/// (<c>ipls/…</c>, whose messages are signed and checked by the peers); subscribe to <c>vehicle/n/generator</c>, IPLS, and
+/// its own <c>vehicle/n</c> (the agent scores its vehicle's data, which its generator or device publishes there).
 /// The operator reads everything and publishes generator commands only. Anonymous (loopback only) and the shared
 /// credential of compatibility mode may do anything.
 /// </summary>
@@ -32,7 +33,7 @@ public static class TopicPermissions
         return identity.Kind switch
         {
             BrokerIdentityKind.Anonymous or BrokerIdentityKind.Shared or BrokerIdentityKind.Operator => true,
-            BrokerIdentityKind.Vehicle => filter == GeneratorTopic(identity.Vehicle) || IsIpls(filter),
+            BrokerIdentityKind.Vehicle => filter == GeneratorTopic(identity.Vehicle) || filter == SensorTopic(identity.Vehicle) || IsIpls(filter),
             _ => false,
         };
     }
