@@ -115,7 +115,7 @@ public sealed class ReferencePartsTests
             client.on('error', e => { console.log('error ' + e.message); process.exit(3); });
             client.on('connect', () => {
               client.subscribe('vehicle/1/generator', { qos: 1 }, (err, granted) => {
-                console.log('other-generator ' + (err ? 'error' : granted[0].qos));
+                console.log('other-generator ' + (err || granted[0].qos === 128 ? 'refused' : granted[0].qos)); // mqtt.js 5 reports a SUBACK failure as an error
                 client.subscribe('vehicle/8/generator', { qos: 1 }, (err2, granted2) => {
                   console.log('own-generator ' + (err2 ? 'error' : granted2[0].qos));
                   client.publish('v8/anomaly', JSON.stringify({ anomaly_score: [0.29], timestamp: Math.floor(Date.now() / 1000) }), { qos: 1 }, () => {
@@ -135,7 +135,7 @@ public sealed class ReferencePartsTests
             await node.WaitForExitAsync(timeout.Token);
 
             Assert.True(node.ExitCode == 0, output + await node.StandardError.ReadToEndAsync());
-            Assert.Contains("other-generator 128", output, StringComparison.Ordinal); // SUBACK failure
+            Assert.Contains("other-generator refused", output, StringComparison.Ordinal); // SUBACK failure
             Assert.Contains("own-generator 1", output, StringComparison.Ordinal);
             Assert.Contains("done", output, StringComparison.Ordinal);
             await Eventually.TrueAsync(() => host.Fleet.Vehicle(8).ScoresReceived == 1, "vehicle 8's score over WebSockets is taken");
