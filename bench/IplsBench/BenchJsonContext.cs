@@ -7,4 +7,5 @@ namespace IplsBench;
 [JsonSerializable(typeof(Agent.AgentFigures))]
 [JsonSerializable(typeof(List<Broker.BrokerFigures>))]
 [JsonSerializable(typeof(List<Dashboard.DashboardFigures>))]
+[JsonSerializable(typeof(Identity.GuessingFigures))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;
