@@ -9,7 +9,8 @@ namespace IplsAgent.Runtime;
 
 /// <summary>
 /// The agent's built-in vehicle: publishes synthetic or CSV samples on the sensor topic at a fixed
-/// rate, in normal or anomaly mode (switchable at run time), like the reference generator container.
+/// rate, in normal or anomaly mode (switchable at run time), like the reference generator container,
+/// and with its payloads (values as numeric strings).
 /// </summary>
 internal sealed partial class DataGenerator
 {
@@ -82,7 +83,7 @@ internal sealed partial class DataGenerator
 
                 try
                 {
-                    await _data.PublishAsync(_topic, SensorPayload.Write(sample), cancellationToken).ConfigureAwait(false);
+                    await _data.PublishAsync(_topic, SensorPayload.WriteAsStrings(sample), cancellationToken).ConfigureAwait(false);
                     _counters.GeneratedOne();
                 }
                 catch (TransportUnavailableException ex)

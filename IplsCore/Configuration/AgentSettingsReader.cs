@@ -85,7 +85,7 @@ public static partial class AgentSettingsReader
 
         public AgentSettings Build()
         {
-            _vehicle = Int("vehicle", 1, 1, 99_999);
+            _vehicle = Vehicle();
             var role = Role();
             var defaults = new AgentSettings();
             var cadence = new TrainingCadence
@@ -125,7 +125,7 @@ public static partial class AgentSettingsReader
             }
 
             string transport = Choice("transport", "mqtt", "mqtt", "ipfs");
-            string host = Text("mqttBrokerip") ?? "localhost";
+            string host = BrokerHost.ThisHostIfWildcard(Text("mqttBrokerip") ?? "localhost");
             string protocol = Text("mqttProtocol") ?? "tcp://";
             if (protocol is not ("" or "tcp://"))
             {
@@ -174,6 +174,33 @@ public static partial class AgentSettingsReader
                 CheckpointInterval = TimeSpan.FromSeconds(Int("checkpointIntervalSeconds", 60, 5, 86_400)),
                 Generator = Generator(),
             };
+        }
+
+        /// <summary>
+        /// The vehicle: the <c>vehicle</c> key, else the NODE_NUMBER variable (the reference's containers set only
+        /// that), else 1. Both set and different is an error: topics and registration would disagree.
+        /// </summary>
+        private int Vehicle()
+        {
+            bool keySet = !string.IsNullOrEmpty(configuration["vehicle"]);
+            int fromKey = Int("vehicle", 1, 1, 99_999);
+            if (!variables.TryGetValue("NODE_NUMBER", out string? node) || string.IsNullOrWhiteSpace(node))
+            {
+                return fromKey;
+            }
+
+            if (!int.TryParse(node.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int fromNode) || fromNode is < 1 or > 99_999)
+            {
+                Error("NODE_NUMBER", node, "the environment variable must be a vehicle number between 1 and 99999");
+                return fromKey;
+            }
+
+            if (keySet && fromKey != fromNode && !Errors.Exists(e => e.Key == "vehicle"))
+            {
+                Error("vehicle", configuration["vehicle"], $"contradicts NODE_NUMBER = {node} (set one of them, or both alike)");
+            }
+
+            return keySet ? fromKey : fromNode;
         }
 
         private PeerRole Role()

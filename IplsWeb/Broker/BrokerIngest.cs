@@ -20,6 +20,11 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
     public Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (!e.ProcessPublish)
+        {
+            return Task.CompletedTask; // refused (not permitted for its sender): not the vehicle's data
+        }
+
         string topic = e.ApplicationMessage.Topic;
         if (TryVehicle(topic, "v", "/anomaly", out int vehicle))
         {

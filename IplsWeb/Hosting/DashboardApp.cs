@@ -6,6 +6,7 @@ using IplsWeb.Demo;
 using IplsWeb.Fleet;
 using IplsWeb.History;
 using IplsWeb.Hubs;
+using IplsWeb.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
@@ -35,7 +36,11 @@ public static class DashboardApp
         builder.Services.AddSingleton(sp => new FleetState(sp.GetRequiredService<TimeProvider>()) { Threshold = runtimeSettings.Threshold });
         builder.Services.AddSingleton<BrokerIngest>();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new VehicleCredentials(IdentityKeyStore.Resolve(options.Identity, options.DataDirectory), options.Identity.Generations));
         builder.Services.AddSingleton<BrokerAuthentication>();
+        builder.Services.AddSingleton<BrokerAuthorization>();
+        builder.Services.AddSingleton<EmptyClientIdGuard>();
+        builder.Services.AddKeyedSingleton(SignInEndpoints.ThrottleKey, (sp, _) => new AuthThrottle(options.Identity.Throttle, sp.GetRequiredService<TimeProvider>()));
         if (!options.IsLoopbackOnly)
         {
             builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -62,7 +67,15 @@ public static class DashboardApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.HttpPort);
-            kestrel.Listen(address, options.MqttPort, listen => listen.UseMqtt());
+            kestrel.Listen(address, options.MqttPort, listen =>
+            {
+                listen.Use(next =>
+                {
+                    var guard = listen.ApplicationServices.GetRequiredService<EmptyClientIdGuard>();
+                    return connection => guard.InvokeAsync(connection, next);
+                });
+                listen.UseMqtt();
+            });
         });
         // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
         // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
@@ -97,6 +110,10 @@ public static class DashboardApp
         app.MapMqtt("/mqtt");
         app.UseMqttServer(server =>
         {
+            // Permissions first: a refused publish is neither held for, nor stored, nor delivered.
+            var authorization = app.Services.GetRequiredService<BrokerAuthorization>();
+            server.InterceptingPublishAsync += authorization.OnPublishAsync;
+            server.InterceptingSubscriptionAsync += authorization.OnSubscribeAsync;
             var flow = app.Services.GetRequiredService<DeliveryFlowControl>();
             server.InterceptingPublishAsync += flow.OnPublishAsync;
             server.ApplicationMessageEnqueuedOrDroppedAsync += flow.OnEnqueuedOrDroppedAsync;

@@ -8,4 +8,5 @@ namespace IplsBench;
 [JsonSerializable(typeof(List<Broker.BrokerFigures>))]
 [JsonSerializable(typeof(List<Dashboard.DashboardFigures>))]
 [JsonSerializable(typeof(Ipfs.IpfsFigures))]
+[JsonSerializable(typeof(Identity.GuessingFigures))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

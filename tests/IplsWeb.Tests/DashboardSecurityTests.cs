@@ -15,9 +15,11 @@ public sealed partial class DashboardSecurityTests
     public void OffLoopback_WithoutPasswords_DoesNotStart_AndSaysWhatIsMissing()
     {
         var ex = Assert.Throws<DashboardConfigurationException>(() => DashboardApp.Build(["--Dashboard:BindAddress=0.0.0.0", $"--Dashboard:DataDirectory={Path.GetTempPath()}"]));
+        var compatibility = Assert.Throws<DashboardConfigurationException>(() => DashboardApp.Build(["--Dashboard:BindAddress=0.0.0.0", "--Dashboard:Identity:Mode=Compatibility", $"--Dashboard:DataDirectory={Path.GetTempPath()}"]));
 
         Assert.Contains("Dashboard:AdminPassword", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Dashboard:BrokerPassword", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Dashboard:BrokerPassword", ex.Message, StringComparison.Ordinal); // per-vehicle mode: the shared credential is optional (the operator's)
+        Assert.Contains("Dashboard:BrokerPassword", compatibility.Message, StringComparison.Ordinal);
     }
 
     [Fact]

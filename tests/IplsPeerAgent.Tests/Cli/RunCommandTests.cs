@@ -31,7 +31,7 @@ public sealed class RunCommandTests : IDisposable
         var run = await CliRun.InvokeAsync("run", "--config", ReferencePeerConfig(), "--set", "fleetToken=0123456789abcdef0123", "--set", "vehicle=4", "--check");
 
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("vehicle 4, role peer, broker 0.0.0.0:7883", run.Output, StringComparison.Ordinal);
+        Assert.Contains("vehicle 4, role peer, broker 127.0.0.1:7883", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
