@@ -17,6 +17,15 @@ public static class SignInEndpoints
     /// <summary>Service key of the sign-in door's own <see cref="AuthThrottle"/> (the broker has another).</summary>
     public const string ThrottleKey = "sign-in";
 
+    /// <summary>
+    /// A path on this site: "/" then anything but a second "/" or "\" (browsers read "/\host" as
+    /// "//host", another site) and no control characters. Anything else sends the user to "/".
+    /// </summary>
+    public static bool IsLocalPath(string? url) =>
+        url is { Length: > 0 } && url[0] == '/'
+        && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(char.IsControl);
+
     public static void MapSignIn(this WebApplication app, DashboardOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -24,7 +33,7 @@ public static class SignInEndpoints
         var reports = new RateLimiter(app.Services.GetRequiredService<TimeProvider>(), TimeSpan.FromMinutes(1));
         app.MapPost("/auth/login", async (HttpContext http, [FromForm] string? password, [FromForm] string? returnUrl, FleetState fleet, [FromKeyedServices(ThrottleKey)] AuthThrottle throttle) =>
         {
-            string target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/";
+            string target = IsLocalPath(returnUrl) ? returnUrl! : "/";
             var source = http.Connection.RemoteIpAddress;
             var verdict = throttle.Attempt(source, () => SecretComparer.Matches(options.AdminPassword, password), out bool verified, out int failures);
             if (!verdict.IsAllowed)
