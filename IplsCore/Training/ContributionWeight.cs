@@ -11,6 +11,9 @@ public static class ContributionWeight
     /// <summary>Upper bound of <see cref="LearningOptions.NoveltyWeightCap"/>: keeps the weight far inside the wire's sample limit.</summary>
     public const double MaxFactor = 1000;
 
+    /// <summary>Receivers reject a delta whose sample count (the weight) exceeds this (IplsNode's bound).</summary>
+    public const int MaxWeight = 1_000_000;
+
     /// <summary>
     /// samples · clamp((meanBaseScore / scale)^power, 1, cap): a round the fleet model already scores
     /// under <paramref name="options"/>' NoveltyScale weighs its samples; a non-finite score weighs its samples.
@@ -20,7 +23,7 @@ public static class ContributionWeight
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         double factor = Factor(meanBaseScore, options);
-        return (int)Math.Min(int.MaxValue / 2, Math.Round(samples * factor));
+        return (int)Math.Min(MaxWeight, Math.Round(samples * factor));
     }
 
     public static double Factor(double meanBaseScore, LearningOptions options)
