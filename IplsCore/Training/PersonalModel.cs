@@ -8,7 +8,7 @@ namespace IplsCore.Training;
 /// fine-tuned on the vehicle's own samples while the fleet model does not. At the end of every
 /// personal round (UpdateFrequency + 1 samples) one rule applies, on that round's samples:
 /// <list type="number">
-/// <item>the fleet model scores them at least as well (lower mean) → the personal model becomes a copy of it;</item>
+/// <item>the fleet model scores them better (lower mean) → the personal model becomes a copy of it;</item>
 /// <item>else, the personal model's median score is above <see cref="LearningOptions.PersonalTrainAbove"/> → it is fitted on them (epochs and Adam of the cadence), starting from itself (the median, so one rare sample does not start a fit);</item>
 /// <item>else it stays as it is.</item>
 /// </list>
@@ -132,7 +132,7 @@ public sealed class PersonalModel
     public static PersonalStep Decide(double fleetMeanScore, double personalMeanScore, double personalMedianScore, LearningOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (fleetMeanScore <= personalMeanScore)
+        if (fleetMeanScore < personalMeanScore)
         {
             return PersonalStep.AdoptFleet;
         }
