@@ -53,7 +53,16 @@ internal static class FederationCommand
                 NoveltyWeightCap = parse.GetValue(noveltyCap) ?? defaults.NoveltyWeightCap,
                 PersonalTrainAbove = parse.GetValue(trainAbove) ?? defaults.PersonalTrainAbove,
             };
-            method.Validate();
+            try
+            {
+                method.Validate();
+            }
+            catch (IplsCore.Configuration.ConfigurationException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+
             var selected = parse.GetValue(modesOption) is { Length: > 0 } chosen ? chosen : ModeNames;
             int firstSeed = parse.GetValue(seed);
             var watch = Stopwatch.StartNew();
