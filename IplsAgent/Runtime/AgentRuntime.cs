@@ -84,7 +84,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         }
 
         _data = options.Transports.CreateData(settings, Identity.Id, options.Loggers);
-        var scorer = new AnomalyScorer(ScoringModel.Create(network, scaler), maxBatch: 1);
+        bool personal = settings.Learning.ScoreWith == ScoreWith.Personal;
+        var scorer = new PersonalizedScorer(ScoringModel.Create(network, scaler), personal ? ScoringModel.Create(network, scaler) : null);
         var queue = Channel.CreateBounded<float[]>(new BoundedChannelOptions(options.TrainingQueueCapacity)
         {
             SingleReader = true,
@@ -99,7 +100,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
         var trainer = new RoundTrainer(network, scaler, settings.Cadence, settings.Ipls.Partitions, settings.Vehicle);
         _scoring = new ScoringLoop(settings, _data, scorer, queue.Writer, Counters, Controls, _generator, options.Time, _logger);
-        _training = new TrainingLoop(trainer, _runner, scorer, scaler, settings.ScoreWithFleetModel, settings.Cadence.WarmUpRounds, queue.Reader, Counters, _logger);
+        var personalModel = personal ? new PersonalModel(network, scaler, settings.Cadence, settings.Learning, settings.Vehicle) : null;
+        _training = new TrainingLoop(trainer, personalModel, _runner, scorer, scaler, settings.Learning, settings.Cadence.WarmUpRounds, queue.Reader, Counters, _logger);
     }
 
     public PeerIdentity Identity { get; }

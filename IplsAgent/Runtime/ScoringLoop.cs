@@ -1,16 +1,16 @@
 using System.Threading.Channels;
 using IplsCore.Configuration;
 using IplsCore.Data;
-using IplsCore.Engine;
 using IplsCore.Logging;
 using IplsCore.Messages;
+using IplsCore.Training;
 using IplsCore.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace IplsAgent.Runtime;
 
 /// <summary>
-/// The data path: each sensor message is parsed, scored at once with the current model and its score
+/// The data path: each sensor message is parsed, scored at once with the current model(s) and its score
 /// published (QoS 1); valid samples then go to the training queue, which never holds scoring up (a
 /// full queue drops the sample and counts it). Generator commands arrive on the same connection.
 /// Bad payloads are dropped, counted by kind and logged at a limited rate.
@@ -18,7 +18,7 @@ namespace IplsAgent.Runtime;
 internal sealed partial class ScoringLoop(
     AgentSettings settings,
     IIplsTransport data,
-    AnomalyScorer scorer,
+    PersonalizedScorer scorer,
     ChannelWriter<float[]> training,
     AgentCounters counters,
     AgentControls controls,

@@ -9,16 +9,20 @@ namespace IplsAgent.Runtime;
 
 /// <summary>
 /// Local training at the reference cadence, beside scoring: each round starts from the newest fleet
-/// model, its delta goes to the partition owners, and the scorer is switched atomically to the
-/// fleet model (default) or to the locally fitted one (<c>scoreWith: local</c>, as the reference).
-/// A peer trains only once it holds the fleet model; samples before that are scored, not learnt.
+/// model, its delta goes to the partition owners weighted by <see cref="ContributionWeight"/>, and
+/// the scorer is switched atomically to the fleet model (<c>scoreWith: personal</c> and
+/// <c>fleet</c>) or to the locally fitted one (<c>local</c>, as the reference). With
+/// <c>personal</c> every sample also feeds the <see cref="PersonalModel"/>, whose changes go to the
+/// scorer's second model (docs/learning.md). A peer trains the fleet model only once it holds it;
+/// samples before that are scored and feed only the personal model.
 /// </summary>
 internal sealed partial class TrainingLoop(
     RoundTrainer trainer,
+    PersonalModel? personal,
     IplsPeerRunner runner,
-    AnomalyScorer scorer,
+    PersonalizedScorer scorer,
     MinMaxScaler scaler,
-    bool scoreWithFleetModel,
+    LearningOptions learning,
     int warmUpRounds,
     ChannelReader<float[]> samples,
     AgentCounters counters,
@@ -46,6 +50,11 @@ internal sealed partial class TrainingLoop(
 
     private async Task AddAsync(float[] sample, CancellationToken cancellationToken)
     {
+        if (personal?.Add(sample, scorer.FleetModel) is { } personalModel)
+        {
+            scorer.PersonalModel = personalModel;
+        }
+
         if (trainer.AwaitingRoundStart)
         {
             var fleet = runner.FleetModel;
@@ -56,9 +65,9 @@ internal sealed partial class TrainingLoop(
             }
 
             trainer.BeginRound(fleet.Parameters, fleet.Versions);
-            if (scoreWithFleetModel && !trainer.WarmingUp)
+            if (learning.ScoreWith != ScoreWith.Local && !trainer.WarmingUp)
             {
-                scorer.Model = ScoringModel.Create(trainer.Network, scaler);
+                scorer.FleetModel = ScoringModel.Create(trainer.Network, scaler);
             }
         }
 
@@ -70,10 +79,11 @@ internal sealed partial class TrainingLoop(
         Volatile.Write(ref _rounds, outcome.Round);
         counters.RoundDone(outcome.Loss);
         LogRound(runner.Id, outcome.Round, outcome.Samples, outcome.Loss);
-        await runner.SubmitDeltaAsync(outcome.Delta, outcome.BaseVersions, outcome.Samples, outcome.Round, cancellationToken).ConfigureAwait(false);
-        if (!scoreWithFleetModel && outcome.Round > warmUpRounds)
+        int weight = ContributionWeight.Of(outcome.Samples, outcome.BaseScore, learning);
+        await runner.SubmitDeltaAsync(outcome.Delta, outcome.BaseVersions, weight, outcome.Round, cancellationToken).ConfigureAwait(false);
+        if (learning.ScoreWith == ScoreWith.Local && outcome.Round > warmUpRounds)
         {
-            scorer.Model = ScoringModel.Create(outcome.Fitted, scaler);
+            scorer.FleetModel = ScoringModel.Create(outcome.Fitted, scaler);
         }
     }
 

@@ -38,8 +38,8 @@ public sealed record AgentSettings
 
     public double Threshold { get; init; } = 0.08;
 
-    /// <summary>Score with the fleet model each round starts from (true) or the locally fitted one, as the reference (false).</summary>
-    public bool ScoreWithFleetModel { get; init; } = true;
+    /// <summary>Which model scores and how rounds weigh in the fleet model (docs/learning.md).</summary>
+    public LearningOptions Learning { get; init; } = new();
 
     public TrainingCadence Cadence { get; init; } = new();
 

@@ -30,7 +30,7 @@ public static partial class AgentSettingsReader
     public static readonly FrozenSet<string> OwnKeys = FrozenSet.Create(
         StringComparer.Ordinal,
         "agentId", "vehicle", "role", "dashboardUrl", "fleetToken", "fleetTokenFile", "fleetId", "transport", "replication", "threshold",
-        "scoreWith", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator",
+        "scoreWith", "noveltyWeightPower", "noveltyWeightCap", "noveltyScale", "personalTrainAbove", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator",
         "iplsBrokerip", "iplsBrokerport");
 
     private static readonly FrozenSet<string> GeneratorKeys = FrozenSet.Create(
@@ -164,7 +164,7 @@ public static partial class AgentSettingsReader
                 ScoreTopic = Topic("mqttPubTopic", $"v{_vehicle}/anomaly"),
                 GeneratorTopic = Topic("generatorTopic", $"vehicle/{_vehicle}/generator"),
                 Threshold = Double("threshold", 0.08, 0, 100),
-                ScoreWithFleetModel = Choice("scoreWith", "fleet", "fleet", "local") == "fleet",
+                Learning = Learning(defaults.Learning),
                 Cadence = cadence,
                 Ipls = ipls,
                 Transport = transport,
@@ -205,6 +205,20 @@ public static partial class AgentSettingsReader
 
             return keySet ? fromKey : fromNode;
         }
+
+        private LearningOptions Learning(LearningOptions defaults) => defaults with
+        {
+            ScoreWith = Choice("scoreWith", "personal", "personal", "fleet", "local") switch
+            {
+                "fleet" => ScoreWith.Fleet,
+                "local" => ScoreWith.Local,
+                _ => ScoreWith.Personal,
+            },
+            NoveltyWeightPower = Double("noveltyWeightPower", defaults.NoveltyWeightPower, 0, 8),
+            NoveltyWeightCap = Double("noveltyWeightCap", defaults.NoveltyWeightCap, 1, ContributionWeight.MaxFactor),
+            NoveltyScale = Double("noveltyScale", defaults.NoveltyScale, 1e-6, 1000),
+            PersonalTrainAbove = Double("personalTrainAbove", defaults.PersonalTrainAbove, 0, 1000),
+        };
 
         private PeerRole Role()
         {

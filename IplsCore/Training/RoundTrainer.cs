@@ -18,6 +18,8 @@ public sealed class RoundTrainer
     private readonly float[] _buffer;
     private readonly float[] _base;
     private readonly long[] _baseVersions;
+    private readonly AnomalyScorer _baseScorer;
+    private double _baseScoreSum;
     private int _buffered;
     private bool _begun;
 
@@ -46,6 +48,7 @@ public sealed class RoundTrainer
         _buffer = new float[maxSamples * initial.Shape.InputSize];
         _base = new float[initial.ParameterCount];
         _baseVersions = new long[partitions];
+        _baseScorer = new AnomalyScorer(ScoringModel.Create(initial, scaler), maxBatch: 1);
     }
 
     /// <summary>Rounds completed so far.</summary>
@@ -71,6 +74,8 @@ public sealed class RoundTrainer
         _trainer.Network.SetParameters(baseModel); // validates length and finiteness first
         baseModel.CopyTo(_base);
         baseVersions.CopyTo(_baseVersions);
+        _baseScorer.Model = ScoringModel.Create(_trainer.Network.Shape, baseModel, _scaler);
+        _baseScoreSum = 0;
         _buffered = 0;
         _begun = true;
     }
@@ -94,6 +99,7 @@ public sealed class RoundTrainer
 
         FiniteCheck.ThrowIfNonFinite(rawSample, "sample");
         _scaler.Transform(rawSample, _buffer.AsSpan(_buffered * features, features));
+        _baseScoreSum += _baseScorer.Score(rawSample);
         _buffered++;
         int round = Rounds + 1;
         if (_buffered < _cadence.SamplesInRound(round))
@@ -106,6 +112,6 @@ public sealed class RoundTrainer
         TensorPrimitives.Subtract(_base, _trainer.Network.Parameters, delta);
         Rounds = round;
         _begun = false;
-        return new RoundOutcome(round, _buffered, result.LastEpochLoss, delta, _baseVersions.ToArray(), _trainer.Network.Clone());
+        return new RoundOutcome(round, _buffered, result.LastEpochLoss, delta, _baseVersions.ToArray(), _trainer.Network.Clone(), _baseScoreSum / _buffered);
     }
 }

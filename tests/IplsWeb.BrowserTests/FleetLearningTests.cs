@@ -1,15 +1,23 @@
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace IplsWeb.BrowserTests;
 
 /// <summary>
-/// The point of the fleet, seen in the browser: vehicle 1 is switched to anomaly data, its score
-/// crosses the threshold, and as it and the fleet learn the new data its score falls back under it.
-/// The demo runs at 40 Hz so the rounds (one per 33 samples) come ten times as fast as at 4 Hz.
+/// The point of the fleet, seen in the browser (docs/learning.md): vehicle 1 is switched to anomaly
+/// data, its score crosses the threshold and falls back under it as it learns the new data; then
+/// vehicle 2 is switched to the same kind of data and peaks lower, because the fleet learnt it from
+/// vehicle 1. The demo fleet runs the agent's default (personal scoring, novelty-weighted deltas) at
+/// 40 Hz, so rounds (one per 33 samples) come ten times as fast as at 4 Hz.
 /// </summary>
-public sealed class FleetLearningTests : IAsyncLifetime
+public sealed class FleetLearningTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Timeout = BrowserSession.DefaultTimeout;
+    private const double Threshold = 0.08;
+
+    /// <summary>Peaks are judged on 1 s means (40 samples), as the benchmark judges them on 3 s at 4 Hz.</summary>
+    private const int PeakWindow = 40;
+
     private BrowserSession? _session;
     private IplsWeb.Tests.DashboardHost? _host;
     private IPage? _page;
@@ -30,7 +38,7 @@ public sealed class FleetLearningTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AVehicleSwitchedToAnomalyData_CrossesTheThreshold_ThenFallsBackAsTheFleetLearns()
+    public async Task Vehicle1SwitchedToAnomalyData_CrossesAndFallsBack_ThenVehicle2PeaksLower()
     {
         if (_page is null)
         {
@@ -38,19 +46,37 @@ public sealed class FleetLearningTests : IAsyncLifetime
         }
 
         await _page.GotoAsync(_host!.Url.ToString());
-        var card = _page.GetByTestId("vehicle-card-1");
-        await Assertions.Expect(card.GetByTestId("agent-state")).ToHaveTextAsync("running", new() { Timeout = Timeout });
-        await Eventually.TrueAsync(() => RecentMean(1) is < 0.08, "vehicle 1 scores normal data below the threshold", seconds: 60);
+        var card1 = _page.GetByTestId("vehicle-card-1");
+        var card2 = _page.GetByTestId("vehicle-card-2");
+        await Assertions.Expect(card1.GetByTestId("agent-state")).ToHaveTextAsync("running", new() { Timeout = Timeout });
+        await Assertions.Expect(card2.GetByTestId("agent-state")).ToHaveTextAsync("running", new() { Timeout = Timeout });
+        await Eventually.TrueAsync(() => RecentMean(1) is < Threshold && RecentMean(2) is < Threshold, "both vehicles score normal data below the threshold", seconds: 60);
 
-        await card.Locator("input[type=checkbox]").First.ClickAsync();
-        await Assertions.Expect(card.GetByText("anomaly data")).ToBeVisibleAsync();
-        await Eventually.TrueAsync(() => RecentMean(1) is > 0.08, "vehicle 1's score crosses the threshold", seconds: 60);
-        await Assertions.Expect(card.GetByTestId("last-score").Locator(".mud-error-text")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        // Vehicle 1 meets the new data first: it crosses, then learns it (its personal model and, weighted by novelty, the fleet model).
+        var peak1 = new PeakTracker(_host, 1);
+        await card1.Locator("input[type=checkbox]").First.ClickAsync();
+        await Assertions.Expect(card1.GetByText("anomaly data")).ToBeVisibleAsync();
+        await Eventually.TrueAsync(() => peak1.Update() && RecentMean(1) is > Threshold, "vehicle 1's score crosses the threshold", seconds: 60);
+        await Assertions.Expect(card1.GetByTestId("last-score").Locator(".mud-error-text")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(_page!, "learning-1-crossed");
-
-        await Eventually.TrueAsync(() => RecentMean(1) is < 0.08, "vehicle 1's score falls back under the threshold", seconds: 600);
-        await Assertions.Expect(card.GetByTestId("last-score").Locator(".mud-error-text")).ToHaveCountAsync(0, new() { Timeout = Timeout });
+        var switched1 = DateTimeOffset.UtcNow;
+        await Eventually.TrueAsync(() => peak1.Update() && RecentMean(1) is < Threshold, "vehicle 1's score falls back under the threshold", seconds: 180);
+        output.WriteLine($"vehicle 1 back under the threshold (10 s mean) {(DateTimeOffset.UtcNow - switched1).TotalSeconds:F0} s after it crossed");
+        await Assertions.Expect(card1.GetByTestId("last-score").Locator(".mud-error-text")).ToHaveCountAsync(0, new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(_page!, "learning-2-fell-back");
+
+        // Vehicle 2 meets the same kind of data: the fleet model already knows it.
+        var peak2 = new PeakTracker(_host, 2);
+        var switched2 = DateTimeOffset.UtcNow;
+        await card2.Locator("input[type=checkbox]").First.ClickAsync();
+        await Assertions.Expect(card2.GetByText("anomaly data")).ToBeVisibleAsync();
+        await Eventually.TrueAsync(
+            () => peak2.Update() && DateTimeOffset.UtcNow - switched2 > TimeSpan.FromSeconds(15) && RecentMean(2) is < Threshold,
+            "vehicle 2 has run on the new data for 15 s and scores under the threshold",
+            seconds: 180);
+        await Browser.ScreenshotAsync(_page!, "learning-3-second-vehicle");
+        output.WriteLine($"vehicle 1 peaked at {peak1.Peak:F3}, vehicle 2 at {peak2.Peak:F3}");
+        Assert.True(peak2.Peak < peak1.Peak, $"vehicle 2 peaked at {peak2.Peak:F3}, vehicle 1 at {peak1.Peak:F3}: the fleet should have taught vehicle 2");
     }
 
     /// <summary>Mean score of the last 10 seconds, or null when there are too few.</summary>
@@ -58,5 +84,38 @@ public sealed class FleetLearningTests : IAsyncLifetime
     {
         var points = _host!.Fleet.Vehicle(vehicle).Scores.Since(DateTimeOffset.UtcNow.AddSeconds(-10).ToUnixTimeMilliseconds());
         return points.Length < 20 ? null : points.Average(p => p.Score);
+    }
+
+    /// <summary>
+    /// The highest 1 s mean of a vehicle's scores since it was created. The dashboard keeps the last
+    /// 1,200 scores (30 s at 40 Hz), so the peak is taken at every poll.
+    /// </summary>
+    private sealed class PeakTracker(IplsWeb.Tests.DashboardHost host, int vehicle)
+    {
+        private readonly long _since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        public double Peak { get; private set; }
+
+        /// <summary>Takes the peak of what is there now; always true, to chain in a condition.</summary>
+        public bool Update()
+        {
+            var points = host.Fleet.Vehicle(vehicle).Scores.Since(_since);
+            double sum = 0;
+            for (int i = 0; i < points.Length; i++)
+            {
+                sum += points[i].Score;
+                if (i >= PeakWindow)
+                {
+                    sum -= points[i - PeakWindow].Score;
+                }
+
+                if (i >= PeakWindow - 1)
+                {
+                    Peak = Math.Max(Peak, sum / PeakWindow);
+                }
+            }
+
+            return true;
+        }
     }
 }

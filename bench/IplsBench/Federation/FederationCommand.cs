@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using IplsCore.Persistence;
+using IplsCore.Training;
 using Spectre.Console;
 
 namespace IplsBench.Federation;
@@ -16,12 +17,16 @@ internal static class FederationCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the whole run (data, network faults).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var runs = new Option<int?>("--runs") { Description = "Repeat the demo with this many consecutive seeds and report means (default 8, or 2 above 16 peers)." };
-        var scoreWith = new Option<string>("--score-with") { Description = "Score with the fleet model each round starts from (fleet) or with the locally fitted model, as the reference (local).", DefaultValueFactory = _ => "fleet" };
-        scoreWith.AcceptOnlyFromAmong("fleet", "local");
+        var modesOption = new Option<string[]>("--modes") { Description = "Modes to run (isolated, local, fleet, ipls, centralized); default all.", AllowMultipleArgumentsPerToken = true };
+        modesOption.AcceptOnlyFromAmong(ModeNames);
+        var demoOnly = new Option<bool>("--demo-only") { Description = "Run the demo only (no fault and scale scenarios)." };
+        var noveltyPower = new Option<double?>("--novelty-power") { Description = "noveltyWeightPower of the ipls and centralized modes (default: the agent's)." };
+        var noveltyCap = new Option<double?>("--novelty-cap") { Description = "noveltyWeightCap of the ipls and centralized modes (default: the agent's)." };
+        var trainAbove = new Option<double?>("--personal-train-above") { Description = "personalTrainAbove of the ipls and centralized modes (default: the agent's)." };
         var model = new Option<string?>("--model") { Description = "Initial model (.iplsm with scaler); default: the agents' default model." };
         var command = new Command("federation", "Simulate a fleet in virtual time: isolated vs IPLS vs centralized learning, faults (crash, join, loss, split) and traffic scale.")
         {
-            peers, partitions, seed, runs, scoreWith, json, model,
+            peers, partitions, seed, runs, modesOption, demoOnly, noveltyPower, noveltyCap, trainAbove, json, model,
         };
         command.SetAction(parse =>
         {
@@ -41,23 +46,43 @@ internal static class FederationCommand
                 return 2;
             }
 
-            var scoring = parse.GetValue(scoreWith) == "local" ? ScoringSource.Local : ScoringSource.Fleet;
-            var scenarios = new FederationScenarios(n, p, parse.GetValue(seed), stored.Network, stored.Scaler!, scoring);
-            var watch = Stopwatch.StartNew();
-            var modes = new Dictionary<string, ModeResult>
+            var defaults = new LearningOptions();
+            var method = defaults with
             {
-                ["isolated"] = scenarios.Demo(SharingMode.Isolated, r),
-                ["ipls"] = scenarios.Demo(SharingMode.Ipls, r),
-                ["centralized"] = scenarios.Demo(SharingMode.Centralized, r),
+                NoveltyWeightPower = parse.GetValue(noveltyPower) ?? defaults.NoveltyWeightPower,
+                NoveltyWeightCap = parse.GetValue(noveltyCap) ?? defaults.NoveltyWeightCap,
+                PersonalTrainAbove = parse.GetValue(trainAbove) ?? defaults.PersonalTrainAbove,
             };
-            var results = new FederationResults(modes, scenarios.Faults(r), scenarios.Scale());
+            try
+            {
+                method.Validate();
+            }
+            catch (IplsCore.Configuration.ConfigurationException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+
+            var selected = parse.GetValue(modesOption) is { Length: > 0 } chosen ? chosen : ModeNames;
+            int firstSeed = parse.GetValue(seed);
+            var watch = Stopwatch.StartNew();
+            var modes = new Dictionary<string, ModeResult>();
+            foreach (string name in ModeNames.Where(selected.Contains))
+            {
+                var (sharing, learning) = Mode(name, method);
+                modes[name] = new FederationScenarios(n, p, firstSeed, stored.Network, stored.Scaler!, learning).Demo(sharing, r);
+            }
+
+            var scenarios = new FederationScenarios(n, p, firstSeed, stored.Network, stored.Scaler!, method);
+            bool all = !parse.GetValue(demoOnly);
+            var results = new FederationResults(modes, all ? scenarios.Faults(r) : null, all ? scenarios.Scale() : null);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(results, BenchJsonContext.Default.FederationResults));
             }
             else
             {
-                Print(results, n, p, scoring, watch.Elapsed);
+                Print(results, n, p, watch.Elapsed);
             }
 
             return 0;
@@ -65,16 +90,39 @@ internal static class FederationCommand
         return command;
     }
 
-    private static void Print(FederationResults r, int peers, int partitions, ScoringSource scoring, TimeSpan wall)
+    private static readonly string[] ModeNames = ["isolated", "local", "fleet", "ipls", "centralized"];
+
+    /// <summary>
+    /// isolated: no sharing, each vehicle scores with its own model; local and fleet: IPLS with the
+    /// earlier scoring choices and plain sample weights; ipls: IPLS with the agent's default method
+    /// (<paramref name="method"/>); centralized: the ideal aggregator with the same method.
+    /// </summary>
+    private static (SharingMode Sharing, LearningOptions Learning) Mode(string name, LearningOptions method) => name switch
     {
-        var modes = new Table().Title($"reference demo, {peers} vehicles, P = {partitions}, scoring with the {scoring.ToString().ToLowerInvariant()} model, mean of runs (scores smoothed over 3 s)")
-            .AddColumns("mode", "v1 peak", "v1 recover (s)", "v2 peak", "v2 recover (s)", "v2/v1 peak");
+        "isolated" => (SharingMode.Isolated, LearningOptions.Plain(ScoreWith.Fleet)),
+        "local" => (SharingMode.Ipls, LearningOptions.Plain(ScoreWith.Local)),
+        "fleet" => (SharingMode.Ipls, LearningOptions.Plain(ScoreWith.Fleet)),
+        "ipls" => (SharingMode.Ipls, method),
+        "centralized" => (SharingMode.Centralized, method),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown mode"),
+    };
+
+    private static void Print(FederationResults r, int peers, int partitions, TimeSpan wall)
+    {
+        var modes = new Table().Title($"reference demo, {peers} vehicles, P = {partitions}, mean of runs (scores smoothed over 3 s; bystanders over 10 min)")
+            .AddColumns("mode", "v1 peak", "v1 recover (s)", "v2 peak", "v2 recover (s)", "v2/v1 peak", "bystander ratio", "false alarms");
         foreach (var (name, m) in r.Modes)
         {
-            modes.AddRow(name, $"{m.V1Peak:F3}", $"{m.V1RecoverSeconds:F0}", $"{m.V2Peak:F3}", $"{m.V2RecoverSeconds:F0}", $"{m.V2ToV1Peak:F2}");
+            modes.AddRow(name, $"{m.V1Peak:F3}", $"{m.V1RecoverSeconds:F0}", $"{m.V2Peak:F3}", $"{m.V2RecoverSeconds:F0}", $"{m.V2ToV1Peak:F2}", $"{m.BystanderScoreRatio:F2}", $"{m.NormalFalseAlarms:F1}");
         }
 
         AnsiConsole.Write(modes);
+        AnsiConsole.MarkupLine($"[grey]wall time {wall.TotalSeconds:F0} s[/]");
+        if (r.Faults is null || r.Scale is null)
+        {
+            return;
+        }
+
         var faults = new Table().Title("faults (ipls)").AddColumns("scenario", "figure");
         faults.AddRow("crash: longest gap between rounds on survivors (s)", $"{r.Faults.CrashMaxRoundGapSeconds:F2}");
         faults.AddRow("crash: longest gap between fleet updates on survivors (s)", $"{r.Faults.CrashMaxUpdateGapSeconds:F2}");
@@ -90,6 +138,5 @@ internal static class FederationCommand
         }
 
         AnsiConsole.Write(scale);
-        AnsiConsole.MarkupLine($"[grey]wall time {wall.TotalSeconds:F0} s[/]");
     }
 }

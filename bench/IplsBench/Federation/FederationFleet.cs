@@ -4,6 +4,7 @@ using IplsCore.Ipls.Node;
 using IplsCore.Ipls.Simulation;
 using IplsCore.Ipls.Wire;
 using IplsCore.Scaling;
+using IplsCore.Training;
 using IplsCore.Transport.Simulation;
 
 namespace IplsBench.Federation;
@@ -18,10 +19,10 @@ internal sealed class FederationFleet
     private readonly CentralAggregator? _central;
     private readonly Dictionary<string, long> _incarnations = new(StringComparer.Ordinal);
 
-    public FederationFleet(SharingMode mode, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, ScoringSource scoring, SimulatedNetworkOptions? network = null)
+    public FederationFleet(SharingMode mode, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, LearningOptions learning, SimulatedNetworkOptions? network = null)
     {
         Mode = mode;
-        Scoring = scoring;
+        Learning = learning;
         _initial = initial;
         _scaler = scaler;
         _seed = seed;
@@ -37,7 +38,7 @@ internal sealed class FederationFleet
 
     public SharingMode Mode { get; }
 
-    public ScoringSource Scoring { get; }
+    public LearningOptions Learning { get; }
 
     public IplsOptions Options { get; }
 
@@ -58,7 +59,7 @@ internal sealed class FederationFleet
             SharingMode.Centralized => new CentralLink(_central!),
             _ => new IplsLink(new SimulatedNodeHost(Network, NewNode(id)), () => Network.Now),
         };
-        var vehicle = new SimulatedVehicle(id, _initial, _scaler, Options.Partitions, _seed * 1000 + Vehicles.Count, link, Scoring);
+        var vehicle = new SimulatedVehicle(id, _initial, _scaler, Options.Partitions, _seed * 1000 + Vehicles.Count, link, Learning);
         Vehicles.Add(vehicle);
         return vehicle;
     }

@@ -7,7 +7,9 @@ internal sealed record ModeResult(
     [property: JsonPropertyName("v1_recover_s")] double V1RecoverSeconds,
     [property: JsonPropertyName("v2_peak")] double V2Peak,
     [property: JsonPropertyName("v2_recover_s")] double V2RecoverSeconds,
-    [property: JsonPropertyName("v2_to_v1_peak")] double V2ToV1Peak);
+    [property: JsonPropertyName("v2_to_v1_peak")] double V2ToV1Peak,
+    [property: JsonPropertyName("bystander_score_ratio")] double BystanderScoreRatio,
+    [property: JsonPropertyName("normal_false_alarms")] double NormalFalseAlarms);
 
 internal sealed record FaultResults(
     [property: JsonPropertyName("crash_max_round_gap_s")] double CrashMaxRoundGapSeconds,
@@ -29,5 +31,5 @@ internal sealed record ScaleResults(
 
 internal sealed record FederationResults(
     [property: JsonPropertyName("modes")] IReadOnlyDictionary<string, ModeResult> Modes,
-    [property: JsonPropertyName("faults")] FaultResults Faults,
-    [property: JsonPropertyName("scale")] ScaleResults Scale);
+    [property: JsonPropertyName("faults")] FaultResults? Faults,
+    [property: JsonPropertyName("scale")] ScaleResults? Scale);

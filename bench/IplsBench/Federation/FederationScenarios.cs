@@ -2,14 +2,21 @@ using System.Diagnostics;
 using IplsCore.Data;
 using IplsCore.Engine;
 using IplsCore.Scaling;
+using IplsCore.Training;
 using IplsCore.Transport.Simulation;
 
 namespace IplsBench.Federation;
 
 /// <summary>The reference demo and the fault and scale scenarios, all in virtual time.</summary>
-internal sealed class FederationScenarios(int peers, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, ScoringSource scoring)
+internal sealed class FederationScenarios(int peers, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, LearningOptions learning)
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromMinutes(2);
+
+    /// <summary>Bystanders' baseline: their raw scores over the last minute before vehicle 1 switches.</summary>
+    private static readonly TimeSpan Baseline = TimeSpan.FromMinutes(1);
+
+    /// <summary>Bystanders are watched for this long from vehicle 1's switch (the demo runs at least this long).</summary>
+    private static readonly TimeSpan Observation = TimeSpan.FromMinutes(10);
     // A vehicle that has not recovered after this long is reported with this recovery time: in large
     // fleets, the normal vehicles can keep vehicle 1's share of the fleet model from ever moving enough.
     private readonly TimeSpan _phaseCap = TimeSpan.FromMinutes(peers <= 16 ? 30 : 10);
@@ -23,7 +30,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
         var results = new List<ModeResult>();
         for (int run = 0; run < runs; run++)
         {
-            results.Add(new FederationScenarios(peers, partitions, seed + run, initial, scaler, scoring).Demo(mode, network));
+            results.Add(new FederationScenarios(peers, partitions, seed + run, initial, scaler, learning).Demo(mode, network));
         }
 
         return new ModeResult(
@@ -31,16 +38,35 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
             results.Average(r => r.V1RecoverSeconds),
             results.Average(r => r.V2Peak),
             results.Average(r => r.V2RecoverSeconds),
-            results.Average(r => r.V2ToV1Peak));
+            results.Average(r => r.V2ToV1Peak),
+            results.Average(r => r.BystanderScoreRatio),
+            results.Average(r => r.NormalFalseAlarms));
     }
 
+    /// <summary>
+    /// The reference demo: after warm-up vehicle 1 switches to anomaly data until it is back under the
+    /// threshold, then vehicle 2; vehicles 3..N stay normal (bystanders) and are watched for
+    /// <see cref="Observation"/> from vehicle 1's switch against their own baseline minute before it.
+    /// </summary>
     public ModeResult Demo(SharingMode mode, SimulatedNetworkOptions? network = null)
     {
         var fleet = NewFleet(mode, peers, network);
+        var baselineFrom = fleet.Now + WarmUp - Baseline;
+        var switchAt = fleet.Now + WarmUp;
+        var bystanders = fleet.Vehicles.Skip(2)
+            .Select(v => (Baseline: v.Scores.Tally(new ScoreTally(baselineFrom, switchAt)), During: v.Scores.Tally(new ScoreTally(switchAt, switchAt + Observation))))
+            .ToList();
         fleet.Run(WarmUp);
         var (v1Peak, v1Recover) = SwitchAndWatch(fleet, fleet[0]);
         var (v2Peak, v2Recover) = SwitchAndWatch(fleet, fleet[1]);
-        return new ModeResult(v1Peak, v1Recover, v2Peak, v2Recover, v1Peak > 0 ? v2Peak / v1Peak : 0);
+        if (fleet.Now < switchAt + Observation)
+        {
+            fleet.Run(switchAt + Observation - fleet.Now);
+        }
+
+        double ratio = bystanders.Count == 0 ? 0 : bystanders.Max(b => b.Baseline.Mean > 0 ? b.During.Mean / b.Baseline.Mean : 0);
+        int falseAlarms = bystanders.Sum(b => b.During.AboveThreshold);
+        return new ModeResult(v1Peak, v1Recover, v2Peak, v2Recover, v1Peak > 0 ? v2Peak / v1Peak : 0, ratio, falseAlarms);
     }
 
     public FaultResults Faults(int runs)
@@ -94,7 +120,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
     private ScalePoint MeasureTraffic(int n, int p)
     {
         var watch = Stopwatch.StartNew();
-        var fleet = new FederationFleet(SharingMode.Ipls, p, seed, initial, scaler, scoring);
+        var fleet = new FederationFleet(SharingMode.Ipls, p, seed, initial, scaler, learning);
         for (int i = 0; i < n; i++)
         {
             fleet.AddVehicle();
@@ -113,7 +139,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
 
     private FederationFleet NewFleet(SharingMode mode, int count, SimulatedNetworkOptions? network = null)
     {
-        var fleet = new FederationFleet(mode, partitions, seed, initial, scaler, scoring, network);
+        var fleet = new FederationFleet(mode, partitions, seed, initial, scaler, learning, network);
         for (int i = 0; i < count; i++)
         {
             fleet.AddVehicle();

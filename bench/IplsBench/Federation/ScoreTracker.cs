@@ -9,6 +9,7 @@ internal sealed class ScoreTracker
     private double _sum;
     private DateTimeOffset? _watchFrom;
     private bool _wentAbove;
+    private readonly List<ScoreTally> _tallies = [];
 
     public double Smoothed => _count == 0 ? 0 : _sum / _count;
 
@@ -16,8 +17,20 @@ internal sealed class ScoreTracker
 
     public DateTimeOffset? RecoveredAt { get; private set; }
 
+    /// <summary>Starts feeding raw scores to <paramref name="tally"/> as well.</summary>
+    public ScoreTally Tally(ScoreTally tally)
+    {
+        _tallies.Add(tally);
+        return tally;
+    }
+
     public void Add(float score, DateTimeOffset now)
     {
+        foreach (var tally in _tallies)
+        {
+            tally.Add(score, now);
+        }
+
         if (_count == _window.Length)
         {
             _sum -= _window[_next];

@@ -6,30 +6,36 @@ using IplsCore.Training;
 namespace IplsBench.Federation;
 
 /// <summary>
-/// One vehicle as the reference runs it: a sample every 250 ms is scored and fed to a
+/// One vehicle as the agent runs it: a sample every 250 ms is scored and fed to a
 /// <see cref="RoundTrainer"/> at the reference cadence; each round starts from the fleet model and
-/// its delta is shared. After warm-up, scores use either the model the round started from (the
-/// fleet model) or, as the reference does, the locally fitted one.
+/// its delta is shared with the weight <see cref="ContributionWeight"/> gives it. After warm-up,
+/// scores use the fleet model the round started from, the locally fitted one (as the reference), or
+/// the better of the fleet model and the vehicle's <see cref="PersonalModel"/>, as
+/// <see cref="LearningOptions.ScoreWith"/> says.
 /// </summary>
 internal sealed class SimulatedVehicle
 {
     private readonly MinMaxScaler _scaler;
     private readonly SyntheticVehicleData _source;
-    private readonly AnomalyScorer _scorer;
+    private readonly PersonalizedScorer _scorer;
     private readonly RoundTrainer _trainer;
+    private readonly PersonalModel? _personal;
+    private readonly LearningOptions _learning;
     private readonly float[] _sample = new float[4];
     private readonly float[] _base;
     private readonly long[] _baseVersions;
 
-    public SimulatedVehicle(string id, DenseNetwork initial, MinMaxScaler scaler, int partitions, int seed, IFleetLink link, ScoringSource scoring)
+    public SimulatedVehicle(string id, DenseNetwork initial, MinMaxScaler scaler, int partitions, int seed, IFleetLink link, LearningOptions learning)
     {
         Id = id;
-        Scoring = scoring;
+        _learning = learning;
         _scaler = scaler;
         Link = link;
         _source = new SyntheticVehicleData(seed);
-        _scorer = new AnomalyScorer(ScoringModel.Create(initial, scaler), maxBatch: 1);
+        bool personal = learning.ScoreWith == ScoreWith.Personal;
+        _scorer = new PersonalizedScorer(ScoringModel.Create(initial, scaler), personal ? ScoringModel.Create(initial, scaler) : null);
         _trainer = new RoundTrainer(initial, scaler, new TrainingCadence(), partitions, seed);
+        _personal = personal ? new PersonalModel(initial, scaler, new TrainingCadence(), learning, seed + 7919) : null;
         _base = new float[initial.ParameterCount];
         _baseVersions = new long[partitions];
     }
@@ -37,8 +43,6 @@ internal sealed class SimulatedVehicle
     public string Id { get; }
 
     public IFleetLink Link { get; }
-
-    public ScoringSource Scoring { get; }
 
     public GeneratorMode Mode
     {
@@ -69,6 +73,10 @@ internal sealed class SimulatedVehicle
         _source.Next(_sample);
         Scores.Add(_scorer.Score(_sample), now);
         MaxSmoothedSince = Math.Max(MaxSmoothedSince, Scores.Smoothed);
+        if (_personal?.Add(_sample, _scorer.FleetModel) is { } personal)
+        {
+            _scorer.PersonalModel = personal;
+        }
 
         if (_trainer.AwaitingRoundStart)
         {
@@ -79,9 +87,9 @@ internal sealed class SimulatedVehicle
 
             Link.CopyBase(_base, _baseVersions, _trainer.Network.Parameters);
             _trainer.BeginRound(_base, _baseVersions);
-            if (Scoring == ScoringSource.Fleet && !_trainer.WarmingUp)
+            if (_learning.ScoreWith != ScoreWith.Local && !_trainer.WarmingUp)
             {
-                _scorer.Model = ScoringModel.Create(_trainer.Network, _scaler);
+                _scorer.FleetModel = ScoringModel.Create(_trainer.Network, _scaler);
             }
         }
 
@@ -90,10 +98,10 @@ internal sealed class SimulatedVehicle
             return;
         }
 
-        Link.Submit(outcome.Delta, outcome.BaseVersions, outcome.Samples, outcome.Round);
-        if (Scoring == ScoringSource.Local && outcome.Round > new TrainingCadence().WarmUpRounds)
+        Link.Submit(outcome.Delta, outcome.BaseVersions, ContributionWeight.Of(outcome.Samples, outcome.BaseScore, _learning), outcome.Round);
+        if (_learning.ScoreWith == ScoreWith.Local && outcome.Round > new TrainingCadence().WarmUpRounds)
         {
-            _scorer.Model = ScoringModel.Create(outcome.Fitted, _scaler);
+            _scorer.FleetModel = ScoringModel.Create(outcome.Fitted, _scaler);
         }
 
         if (LastRoundAt is { } last && now - last > LongestRoundGap)
