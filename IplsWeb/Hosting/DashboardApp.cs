@@ -7,6 +7,7 @@ using IplsWeb.Fleet;
 using IplsWeb.History;
 using IplsWeb.Hubs;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
 
@@ -49,6 +50,12 @@ public static class DashboardApp
             builder.Services.AddAuthorization();
             builder.Services.AddCascadingAuthenticationState();
         }
+
+        // Sign-in cookies and antiforgery tokens are protected with these keys: kept in the data
+        // directory (the container's volume), they survive a recreated container, so sign-ins do too.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("ipls-dashboard")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
 
         builder.Services.AddSingleton<AgentCommands>();
         builder.Services.AddSingleton<ConfigValidator>();
