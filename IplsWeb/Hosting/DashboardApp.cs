@@ -111,10 +111,12 @@ public static class DashboardApp
             server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
         });
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        var api = app.MapFleetApi();
         if (!options.IsLoopbackOnly)
         {
             app.MapSignIn(options);
             pages.RequireAuthorization();
+            api.RequireAuthorization();
         }
 
         return app;

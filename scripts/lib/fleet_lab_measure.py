@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""The fleet lab's figures, from its work directory: marks (scenario times), the device brokers' taps,
+the dashboard's history.db, the /api/agents polls and the agents' logs and checkpoints.
+Usage: fleet_lab_measure.py WORK VEHICLES TRANSPORT JSON(0|1) CHECK(0|1) SHORT(0|1) CAPACITY_JSON|null ONLY
+(scripts/fleet-lab.sh calls it; run it again on a kept work directory to re-measure)."""
+import json, os, re, sqlite3, sys, datetime
+W, N, transport, as_json, check, short, cap, only = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1", sys.argv[5] == "1", sys.argv[6] == "1", json.loads(sys.argv[7]), sys.argv[8].split(",")
+marks = {}
+for line in open(f"{W}/marks"):
+    k, v = line.split()
+    marks[k] = float(v)
+
+def tap(n):
+    samples, scores = [], []
+    for line in open(f"{W}/tap-v{n}.log", errors="replace"):
+        parts = line.split(" ", 2)
+        if len(parts) < 3:
+            continue
+        try:
+            t = float(parts[0])
+        except ValueError:
+            continue
+        (scores if parts[1].endswith("/anomaly") else samples).append(t)
+    return samples, scores
+taps = {n: tap(n) for n in range(1, N + 1)}
+def count(ts, a, b):
+    return sum(1 for t in ts if a <= t < b)
+
+db = sqlite3.connect(f"file:{W}/dash/history.db?mode=ro", uri=True)
+def rows(n, a, b):
+    return db.execute("SELECT COUNT(*) FROM scores WHERE vehicle=? AND at_ms>=? AND at_ms<?", (n, int(a * 1000), int(b * 1000))).fetchone()[0]
+
+api = []
+if os.path.exists(f"{W}/api.jsonl"):
+    for line in open(f"{W}/api.jsonl"):
+        try:
+            api.append(json.loads(line))
+        except ValueError:
+            pass
+def ts(s):
+    return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() if s else None
+
+def rounds(name):
+    """Training rounds from the agent's log (Debug: 'finished round'), as unix times."""
+    out, day = [], None
+    for line in open(f"{W}/{name}.log", errors="replace"):
+        if line.startswith("--- started "):
+            day = line.split()[2]
+        m = re.match(r"(\d\d:\d\d:\d\d) dbug: .*finished round", line)
+        if m and day:
+            out.append(datetime.datetime.fromisoformat(f"{day}T{m.group(1)}+00:00").timestamp())
+    return out
+
+def versions(path):
+    try:
+        with open(path) as f:
+            c = json.load(f)
+    except (OSError, ValueError):
+        return None
+    for k, v in c.items():
+        if k.lower() == "versions":
+            return v
+    return None
+
+r, notes = {}, []
+FRESH_S = 10  # status comes every 3 s; older than this is not flowing
+
+def fresh_from(agent, a, b):
+    """Seconds after a from which the agent's status stays fresh up to b (None: not fresh at b)."""
+    seen = [(s["t"], next((x for x in s["agents"] if x["agentId"] == agent), None)) for s in api if a <= s["t"] <= b]
+    if not seen:
+        return None
+    stale_last = None
+    for t, x in seen:
+        at = ts(x.get("statusAt")) if x else None
+        if at is None or at < a or t - at > FRESH_S:
+            stale_last = t
+    if stale_last is None:
+        return seen[0][0] - a
+    after = [t for t, _ in seen if t > stale_last]
+    return after[0] - a if after else None
+def fmt(x):
+    return None if x is None else round(x, 3)
+
+if "baseline_start" in marks:
+    a, b = marks["baseline_start"], marks["baseline_end"]
+    per = [rows(n, a, b) / (b - a) for n in range(1, N + 1)]
+    produced = [count(taps[n][1], a, b) / (b - a) for n in range(1, N + 1)]
+    adv = [len([t for t in rounds(f"agent-v{n}") if a <= t < b]) for n in range(1, N + 1)]
+    r["baseline"] = {"scores_per_s_min": fmt(min(per)), "produced_per_s_min": fmt(min(produced)), "rounds_min": min(adv), "seconds": round(b - a)}
+
+if "cut" in marks:
+    a, b, end = marks["cut"], marks["heal"], marks["outage_end"]
+    A, B = int(a) + 1, int(b)   # whole seconds inside the cut: rows at their own times match exactly
+    scored, delivered, late = [], [], []
+    for n in range(1, N + 1):
+        samples, scores = taps[n]
+        offered = count(samples, A, B)
+        made = count(scores, A, B)
+        scored.append(made / offered if offered else 0.0)
+        delivered.append(rows(n, A, B) / made if made else 0.0)
+        # all of the cut's scores somewhere in the history, whatever time they were recorded at
+        made_total = count(scores, a, end - 5)
+        late.append(rows(n, a, end - 5) / made_total if made_total else 0.0)
+    ipls = []
+    for n in range(1, N + 1):
+        v0, v1 = versions(f"{W}/v{n}/checkpoint-at-cut.json"), versions(f"{W}/v{n}/checkpoint-at-heal.json")
+        if v0 is not None and v1 is not None:
+            ipls.append(min(v1) - min(v0))
+    resumed = []
+    agents = {x["agentId"] for s in api if s["t"] < a for x in s["agents"]}
+    for agent in agents:
+        resumed.append(fresh_from(agent, b, end))
+    r["outage"] = {
+        "seconds": round(b - a),
+        "scored_ratio_min": fmt(min(scored)),
+        "delivered_ratio_min": fmt(min(delivered)),
+        "delivered_any_time_ratio_min": fmt(min(late)),
+        "ipls_rounds_min": min(ipls) if ipls else None,
+        "status_resumed_s_max": None if (not resumed or None in resumed) else fmt(max(resumed)),
+        "status_resumed_agents": f"{sum(1 for x in resumed if x is not None)}/{len(resumed)}",
+    }
+
+if "kill" in marks:
+    a, rs, end = marks["kill"], marks["kill_restart"], marks["kill_end"]
+    gaps = []
+    for n in range(2, N + 1):
+        ts_ = [a] + [t for t in rounds(f"agent-v{n}") if a <= t < end] + [end]
+        gaps.append(max(y - x for x, y in zip(ts_, ts_[1:])))
+    base = []
+    if "baseline_start" in marks:
+        for n in range(1, N + 1):
+            ts_ = [t for t in rounds(f"agent-v{n}") if marks["baseline_start"] <= t < marks["baseline_end"]]
+            if len(ts_) > 1:
+                base.append(max(y - x for x, y in zip(ts_, ts_[1:])))
+    ids = {x["agentId"] for s in api if s["t"] < a for x in s["agents"] if x["vehicle"] == 1 and x["role"] == "peer"}
+    rejoin = next((s["t"] - rs for s in api if s["t"] >= rs for x in s["agents"]
+                   if x["agentId"] in ids and x.get("statusAt") and ts(x["statusAt"]) >= rs and x.get("synchronized")), None)
+    r["kill"] = {"survivor_round_gap_s_max": fmt(max(gaps)), "baseline_round_gap_s_max": fmt(max(base)) if base else None,
+                 "rejoin_s": fmt(rejoin), "same_agent_id": len(ids) == 1}
+
+if "loss_start" in marks:
+    a, b = marks["loss_start"], marks["loss_end"]
+    ratios = {}
+    for n in range(1, N + 1):
+        samples, scores = taps[n]
+        offered = count(samples, a, b)
+        ratios[n] = count(scores, a, b) / offered if offered else 0.0
+    produced1 = count(taps[1][0], a, b) / (b - a) / 4.0
+    r["loss30"] = {"others_scored_ratio_min": fmt(min(v for k, v in ratios.items() if k != 1)),
+                   "lossy_scored_ratio": fmt(ratios[1]), "lossy_generator_ratio": fmt(produced1), "seconds": round(b - a)}
+
+if "restart_term" in marks:
+    a, rd, end = marks["restart_term"], marks["restart_ready"], marks["fleet_end"]
+    lost = 0
+    for n in range(1, N + 1):
+        made = count(taps[n][1], a - 5, rd + 5)
+        got = rows(n, a - 5, end)
+        made_late = count(taps[n][1], rd + 5, end)
+        lost += max(0, made + made_late - got)
+    rereg = []
+    ids = {x["agentId"] for s in api if s["t"] < a for x in s["agents"]}
+    for agent in ids:
+        first = next((s["t"] for s in api if s["t"] >= rd for x in s["agents"] if x["agentId"] == agent), None)
+        rereg.append(None if first is None else first - float(marks["restart_start"]))
+    r["restart"] = {"stop_s": float(open(f"{W}/restart_stop_s").read()), "history_rows_lost": lost,
+                    "reregistered_s_max": None if (not rereg or None in rereg) else fmt(max(rereg)),
+                    "reregistered_agents": f"{sum(1 for x in rereg if x is not None)}/{len(rereg)}"}
+
+if cap is not None:
+    r["capacity"] = cap
+
+targets = [
+    ("baseline.scores_per_s_min", lambda v: v >= 3.9, ">= 3.9"),
+    ("outage.scored_ratio_min", lambda v: v >= 0.99, ">= 0.99"),
+    ("outage.delivered_ratio_min", lambda v: v >= 0.99, ">= 0.99"),
+    ("outage.status_resumed_s_max", lambda v: v <= 15, "<= 15"),
+    ("kill.rejoin_s", lambda v: v <= 60, "<= 60"),
+    ("loss30.others_scored_ratio_min", lambda v: v >= 0.99, ">= 0.99"),
+    ("restart.stop_s", lambda v: v < 5, "< 5"),
+    ("restart.history_rows_lost", lambda v: v == 0, "= 0"),
+    ("restart.reregistered_s_max", lambda v: v <= 30, "<= 30"),
+    ("capacity.outage_hours_held", lambda v: v >= 2, ">= 2"),
+]
+if transport == "ipfs":
+    targets.append(("outage.ipls_rounds_min", lambda v: v > 0, "> 0"))
+missed = []
+lines = []
+for key, ok, text in targets:
+    sect, name = key.split(".")
+    if sect not in r:
+        continue
+    v = r[sect].get(name)
+    good = v is not None and ok(v)
+    if not good:
+        missed.append(key)
+    lines.append(f"| `{key}` | {v} | {text} | {'ok' if good else 'MISSED'} |")
+r["targets_missed"] = missed
+print("| figure | measured | target | |\n|---|---|---|---|\n" + "\n".join(lines), file=sys.stderr)
+print(json.dumps(r, indent=None if as_json else 2), file=sys.stdout if as_json else sys.stderr)
+sys.exit(1 if check and missed else 0)
