@@ -219,7 +219,7 @@ make_deps_arm64() {
     ln -sf dash "$dir/bin/sh"
     # Users, groups and CA certificates are architecture-independent: the amd64 rootfs's.
     mkdir -p "$dir/etc/ssl" "$dir/tmp" "$dir/home/app"
-    tar -xf "$CACHE/bookworm-minbase-amd64.tar" -C "$dir" ./etc/passwd ./etc/group ./etc/ssl/certs
+    tar -xf "$CACHE/bookworm-minbase-amd64.tar" -C "$dir" ./etc/passwd ./etc/group ./etc/ssl/certs ./etc/os-release ./usr/lib/os-release
     chmod 1777 "$dir/tmp"; chown 1654:1654 "$dir/home/app"
     tar -C "$dir" -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
   fi
@@ -324,7 +324,7 @@ for arch in amd64 arm64; do
   [ "${IMG_OK[agent-$arch]}" = true ] || continue
   want=X64; [ "$arch" = arm64 ] && want=Arm64
   if out=$(docker run --rm --platform "linux/$arch" "$tag" self-check 2>&1) \
-     && grep -q 'self-check passed' <<<"$out" && grep -Eq "process architecture +\| +$want" <<<"$out"; then
+     && grep -q 'self-check passed' <<<"$out" && grep 'process architecture' <<<"$out" | grep -qw "$want"; then
     log "self-check linux/$arch: passed, $want"
     [ "$arch" = amd64 ] && SELF_AMD64=true || SELF_ARM64=true
   else
@@ -387,9 +387,10 @@ done_step
 step "scores of both vehicles on the dashboard's broker"
 # Subscribed on the dashboard's broker, from inside the fleet's network (as the dashboard sees them).
 broker_password=$(cat "$WORK/secrets/broker_password")
-scores=$(compose exec -T mosquitto-v1 mosquitto_sub -h dashboard -p 1883 -u ipls -P "$broker_password" \
+# An explicit client id: mosquitto_sub's default (MQTT 3.1.1) is an empty one, which the broker refuses.
+scores=$(compose exec -T mosquitto-v1 mosquitto_sub -i "container-check-$$" -h dashboard -p 1883 -u ipls -P "$broker_password" \
   -t 'v1/anomaly' -t 'v2/anomaly' -v -W 120 -C 20 2>/dev/null || true)
-VEHICLES_SCORING=$(awk '{print $1}' <<<"$scores" | grep -E '^v[0-9]+/anomaly$' | sort -u | wc -l)
+VEHICLES_SCORING=$(awk '$1 ~ /^v[0-9]+\/anomaly$/ {print $1}' <<<"$scores" | sort -u | wc -l)
 log "vehicles scoring on the dashboard: $VEHICLES_SCORING ($(awk '{print $1}' <<<"$scores" | sort | uniq -c | tr -s ' \n' ' '))"
 grep -q '"anomaly_score"' <<<"$scores" || fail "no anomaly_score messages on the dashboard's broker"
 [ "$VEHICLES_SCORING" -eq 2 ] || fail "scores from $VEHICLES_SCORING of 2 vehicles on the dashboard"
@@ -399,14 +400,14 @@ step "non-root, secrets as files"
 NONROOT=true
 for id in $(compose ps -q); do
   name=$(docker inspect -f '{{.Name}}' "$id")
-  uids=$(docker top "$id" -eo uid | tail -n +2 | sort -u | tr '\n' ' ')
+  uids=$(docker top "$id" -eo pid,uid | awk 'NR > 1 {print $2}' | sort -u | tr '\n' ' ')
   if grep -qw 0 <<<"$uids"; then NONROOT=false; fail "$name runs a process as root (uids: $uids)"; fi
 done
 SECRETS_FILES=true
 for f in "$WORK"/secrets/*; do
   value=$(cat "$f")
   for id in $(compose ps -q); do
-    if docker inspect "$id" | grep -qF -- "$value"; then SECRETS_FILES=false; fail "a secret ($(basename "$f")) is in the configuration of $(docker inspect -f '{{.Name}}' "$id")"; fi
+    if grep -qF -- "$value" <<<"$(docker inspect "$id")"; then SECRETS_FILES=false; fail "a secret ($(basename "$f")) is in the configuration of $(docker inspect -f '{{.Name}}' "$id")"; fi
   done
 done
 for svc in dashboard bootstrapper vehicle1 vehicle2; do
