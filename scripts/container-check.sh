@@ -66,7 +66,7 @@ declare -A IMG_OK=([agent-amd64]=false [agent-arm64]=false [dashboard]=false)
 declare -A IMG_MB=([agent-amd64]=null [agent-arm64]=null [dashboard]=null)
 SELF_AMD64=false SELF_ARM64=false
 HEALTHY_S=null VEHICLES_SCORING=0 NONROOT=false SECRETS_FILES=false RESTART_SAME_PEER=false VOLUMES_KEPT=false
-STAND_INS=false ALL_OK=true BIND_MOUNT_ERROR=false
+STAND_INS=false ALL_OK=true BIND_MOUNT_ERROR=false IPLS_VERSIONS=""
 
 STARTED_DOCKERD=""
 compose() { docker-compose -p "$PROJECT" -f "$ROOT/docker-compose.mqtt.yml" --env-file "$WORK/fleet.env" "$@"; }
@@ -105,8 +105,8 @@ _print_json() {
   printf '{"images":{"agent-amd64":{"ok":%s,"mb":%s},"agent-arm64":{"ok":%s,"mb":%s},"dashboard":{"ok":%s,"mb":%s}},' \
     "${IMG_OK[agent-amd64]}" "${IMG_MB[agent-amd64]}" "${IMG_OK[agent-arm64]}" "${IMG_MB[agent-arm64]}" "${IMG_OK[dashboard]}" "${IMG_MB[dashboard]}"
   printf '"selfcheck":{"amd64":%s,"arm64":%s},"bind_mount_error_clear":%s,' "$SELF_AMD64" "$SELF_ARM64" "$BIND_MOUNT_ERROR"
-  printf '"compose":{"healthy_s":%s,"vehicles_scoring":%s,"nonroot":%s,"secrets_as_files":%s,"restart_same_peer":%s,"volumes_kept":%s},' \
-    "$HEALTHY_S" "$VEHICLES_SCORING" "$NONROOT" "$SECRETS_FILES" "$RESTART_SAME_PEER" "$VOLUMES_KEPT"
+  printf '"compose":{"healthy_s":%s,"vehicles_scoring":%s,"nonroot":%s,"secrets_as_files":%s,"restart_same_peer":%s,"volumes_kept":%s,"ipls_partition_version":{%s}},' \
+    "$HEALTHY_S" "$VEHICLES_SCORING" "$NONROOT" "$SECRETS_FILES" "$RESTART_SAME_PEER" "$VOLUMES_KEPT" "$IPLS_VERSIONS"
   printf '"stand_in_base_images":%s,"seconds":%d,"ok":%s}\n' "$STAND_INS" $(( $(date +%s) - START )) "$ALL_OK"
 }
 
@@ -451,6 +451,13 @@ for vol in vehicle1-state vehicle2-state bootstrapper-state dashboard-data; do
   case "$vol" in
     dashboard-data) grep -q 'history.db' <<<"$files" || { kept=false; fail "$full has no history.db"; } ;;
     *) grep -q 'identity.json' <<<"$files" && grep -q 'checkpoint' <<<"$files" || { kept=false; fail "$full has no identity and checkpoint"; } ;;
+  esac
+  case "$vol" in
+    vehicle*-state)
+      # IPLS over MQTT really ran: the saved fleet model has partitions past version 0.
+      v=$(docker run --rm --entrypoint sh -v "$full:/v:ro" "$AGENT_AMD64" -c 'cat /v/checkpoint.json' | tr -d ' \n' | grep -o '"versions":\[[0-9,]*' | grep -o '[0-9]*$' || true)
+      IPLS_VERSIONS+="${IPLS_VERSIONS:+,}\"${vol%-state}\":${v:-0}"
+      [ "${v:-0}" -gt 0 ] || fail "$full: the fleet model never went past version 0 (no IPLS rounds)" ;;
   esac
 done
 VOLUMES_KEPT=$kept
