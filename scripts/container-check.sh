@@ -66,7 +66,7 @@ declare -A IMG_OK=([agent-amd64]=false [agent-arm64]=false [dashboard]=false)
 declare -A IMG_MB=([agent-amd64]=null [agent-arm64]=null [dashboard]=null)
 SELF_AMD64=false SELF_ARM64=false
 HEALTHY_S=null VEHICLES_SCORING=0 NONROOT=false SECRETS_FILES=false RESTART_SAME_PEER=false VOLUMES_KEPT=false
-STAND_INS=false ALL_OK=true BIND_MOUNT_ERROR=false IPLS_VERSIONS=""
+STAND_INS=false ALL_OK=true BIND_MOUNT_ERROR=false IPLS_VERSIONS="" IPLS_MAX=0
 
 STARTED_DOCKERD=""
 compose() { docker-compose -p "$PROJECT" -f "$ROOT/docker-compose.mqtt.yml" --env-file "$WORK/fleet.env" "$@"; }
@@ -80,9 +80,11 @@ cleanup() {
   fi
   if [ -n "$STARTED_DOCKERD" ]; then
     log "stopping the dockerd this script started (pid $STARTED_DOCKERD)"
-    kill "$STARTED_DOCKERD" 2>/dev/null
+    $SUDO kill "$STARTED_DOCKERD" 2>/dev/null
     for _ in $(seq 1 30); do kill -0 "$STARTED_DOCKERD" 2>/dev/null || break; sleep 1; done
+    network_restore
   fi
+  if declare -F binfmt_restore >/dev/null; then binfmt_restore; fi
   rm -rf "$WORK"
   if [ ${#FAILURES[@]} -gt 0 ] || [ "$status" -ne 0 ]; then ALL_OK=false; fi
   if [ "$JSON" = true ]; then print_json; fi
@@ -128,11 +130,17 @@ docker --version >&2; docker-compose --version >&2
 done_step
 
 step "binfmt_misc (arm64 under qemu)"
+# Undone at the end: the machine is left as found.
+MOUNTED_BINFMT=false ENABLED_QEMU=false
+binfmt_restore() {
+  if [ "$ENABLED_QEMU" = true ]; then $SUDO update-binfmts --disable qemu-aarch64 >/dev/null 2>&1 || true; fi
+  if [ "$MOUNTED_BINFMT" = true ]; then $SUDO umount /proc/sys/fs/binfmt_misc 2>/dev/null || true; fi
+}
 if ! mountpoint -q /proc/sys/fs/binfmt_misc; then
-  $SUDO mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  $SUDO mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc && MOUNTED_BINFMT=true
 fi
 if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || ! grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64; then
-  $SUDO update-binfmts --enable qemu-aarch64 || true
+  $SUDO update-binfmts --enable qemu-aarch64 && ENABLED_QEMU=true || true
 fi
 grep -qx enabled /proc/sys/fs/binfmt_misc/qemu-aarch64 2>/dev/null || die "qemu-aarch64 is not registered in binfmt_misc"
 # F: the interpreter is opened at registration, so it works inside containers too.
@@ -140,7 +148,34 @@ grep -q '^flags: .*F' /proc/sys/fs/binfmt_misc/qemu-aarch64 || die "qemu-aarch64
 done_step
 
 step "dockerd"
+# A dockerd this script starts changes the host's network (iptables chains and rules, FORWARD policy
+# DROP, ip_forward, docker0) and leaves that behind when stopped; it is undone after stopping it.
+network_snapshot() {
+  FWD_POLICY_BEFORE=$($SUDO iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" {print $3}')
+  IP_FORWARD_BEFORE=$(sysctl -n net.ipv4.ip_forward 2>/dev/null || echo "")
+  DOCKER0_BEFORE=$(ip link show docker0 >/dev/null 2>&1 && echo yes || echo no)
+  DOCKER_CHAINS_BEFORE=$( { $SUDO iptables -S 2>/dev/null; $SUDO iptables -t nat -S 2>/dev/null; } | grep -c '^-N DOCKER' || true)
+}
+network_restore() {
+  local t rule chain
+  if [ "${DOCKER_CHAINS_BEFORE:-1}" = 0 ]; then
+    for t in filter nat; do
+      $SUDO iptables -t "$t" -S 2>/dev/null | grep '^-A' | grep -E -- '-j DOCKER|docker0|br-[0-9a-f]{12}|^-A DOCKER' | sed 's/^-A /-D /' \
+        | while read -r rule; do eval "$SUDO iptables -t $t $rule" 2>/dev/null || true; done
+      for chain in $($SUDO iptables -t "$t" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^DOCKER/ {print $2}'); do
+        $SUDO iptables -t "$t" -F "$chain" 2>/dev/null || true
+      done
+      for chain in $($SUDO iptables -t "$t" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^DOCKER/ {print $2}'); do
+        $SUDO iptables -t "$t" -X "$chain" 2>/dev/null || true
+      done
+    done
+  fi
+  [ -z "${FWD_POLICY_BEFORE:-}" ] || $SUDO iptables -P FORWARD "$FWD_POLICY_BEFORE" 2>/dev/null || true
+  [ -z "${IP_FORWARD_BEFORE:-}" ] || $SUDO sysctl -qw "net.ipv4.ip_forward=$IP_FORWARD_BEFORE" || true
+  if [ "${DOCKER0_BEFORE:-yes}" = no ]; then $SUDO ip link delete docker0 2>/dev/null || true; fi
+}
 if ! docker info >/dev/null 2>&1; then
+  network_snapshot
   $SUDO mkdir -p "$CACHE"
   log "no dockerd answers: starting one (log in $CACHE/dockerd.log)"
   $SUDO dockerd >"$CACHE/dockerd.log" 2>&1 &
@@ -457,10 +492,13 @@ for vol in vehicle1-state vehicle2-state bootstrapper-state dashboard-data; do
       # IPLS over MQTT really ran: the saved fleet model has partitions past version 0.
       v=$(docker run --rm --entrypoint sh -v "$full:/v:ro" "$AGENT_AMD64" -c 'cat /v/checkpoint.json' | tr -d ' \n' | grep -o '"versions":\[[0-9,]*' | grep -o '[0-9]*$' || true)
       IPLS_VERSIONS+="${IPLS_VERSIONS:+,}\"${vol%-state}\":${v:-0}"
-      [ "${v:-0}" -gt 0 ] || fail "$full: the fleet model never went past version 0 (no IPLS rounds)" ;;
+      [ "${v:-0}" -le "$IPLS_MAX" ] || IPLS_MAX=${v:-0} ;;
   esac
 done
 VOLUMES_KEPT=$kept
+# IPLS over MQTT really ran: a vehicle's saved fleet model has partitions past version 0. (Vehicle 1
+# was killed a minute in: its last checkpoint may predate the first round.)
+[ "$IPLS_MAX" -gt 0 ] || fail "no vehicle's saved fleet model went past version 0 (no IPLS rounds): {$IPLS_VERSIONS}"
 done_step
 exit 0
 }
