@@ -17,6 +17,9 @@ public sealed record AgentStatusReport
 
     public required bool BrokerConnected { get; init; }
 
+    /// <summary>What carries IPLS: <c>mqtt</c>, or the IPFS daemon as it describes itself (<c>ipfs: js-ipfs 0.18.1, pubsub on</c>); null until known.</summary>
+    public string? IplsNetwork { get; init; }
+
     public required int RoundsDone { get; init; }
 
     public float? LastLoss { get; init; }

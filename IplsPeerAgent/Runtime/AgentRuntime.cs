@@ -10,6 +10,7 @@ using IplsCore.Ipls.Wire;
 using IplsCore.Scaling;
 using IplsCore.Training;
 using IplsCore.Transport;
+using IplsCore.Transport.Kubo;
 using Microsoft.Extensions.Logging;
 
 namespace IplsPeerAgent.Runtime;
@@ -262,6 +263,12 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
             At = time.GetUtcNow(),
             Synchronized = fleet.Synchronized,
             BrokerConnected = (_data ?? _iplsTransport) is IplsCore.Transport.Mqtt.MqttTransport { IsConnected: true } or not IplsCore.Transport.Mqtt.MqttTransport,
+            IplsNetwork = _iplsTransport switch
+            {
+                KuboTransport { Daemon: { } daemon } => "ipfs: " + daemon.Describe(),
+                KuboTransport => null,
+                _ => "mqtt",
+            },
             RoundsDone = _roundsBefore + (_training?.Rounds ?? 0),
             LastLoss = Counters.LastLoss,
             LastScore = Counters.LastScore,

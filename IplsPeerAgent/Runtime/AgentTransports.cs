@@ -51,6 +51,24 @@ public sealed class AgentTransports : IAgentTransports
         return $"IPLS over Kubo at {options.ApiUri}, {options.Bootstrappers.Count} bootstrapper(s)";
     }
 
+    /// <summary>
+    /// For <c>run --check</c>: asks the configured IPFS daemon what it is (Kubo or js-ipfs, version,
+    /// pubsub). A daemon that is not up yet is reported, not an error: the agent waits for it.
+    /// </summary>
+    public static async Task<string> ProbeIpfsDaemonAsync(AgentSettings settings, CancellationToken cancellationToken)
+    {
+        var options = KuboOptions(settings) with { RequestTimeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            var daemon = await KuboTransport.ProbeAsync(options, cancellationToken).ConfigureAwait(false);
+            return $"daemon: {daemon.Describe()}";
+        }
+        catch (KuboException ex)
+        {
+            return $"daemon not answering yet: {ex.Message}";
+        }
+    }
+
     /// <summary>The Kubo transport's options from the (already validated) IPFS keys; bad values throw <see cref="ConfigurationException"/>.</summary>
     public static KuboTransportOptions KuboOptions(AgentSettings settings)
     {
