@@ -22,11 +22,11 @@ def tap(n):
             continue
         (scores if parts[1].endswith("/anomaly") else samples).append(t)
     return samples, scores
-taps = {n: tap(n) for n in range(1, N + 1)}
+taps = {n: tap(n) for n in range(1, N + 1) if os.path.exists(f"{W}/tap-v{n}.log")}
 def count(ts, a, b):
     return sum(1 for t in ts if a <= t < b)
 
-db = sqlite3.connect(f"file:{W}/dash/history.db?mode=ro", uri=True)
+db = sqlite3.connect(f"file:{W}/dash/history.db?mode=ro", uri=True) if os.path.exists(f"{W}/dash/history.db") else None
 def rows(n, a, b):
     return db.execute("SELECT COUNT(*) FROM scores WHERE vehicle=? AND at_ms>=? AND at_ms<?", (n, int(a * 1000), int(b * 1000))).fetchone()[0]
 
@@ -102,11 +102,16 @@ if "cut" in marks:
         # all of the cut's scores somewhere in the history, whatever time they were recorded at
         made_total = count(scores, a, end - 5)
         late.append(rows(n, a, end - 5) / made_total if made_total else 0.0)
-    ipls = []
+    # IPLS rounds during the cut: how far the lowest partition version moved on each peer (from its
+    # checkpoints, written every 5 s). A peer cut off from the others aggregates alone and advances
+    # too, so the spread of its partition versions at the heal tells federated (all partitions move
+    # together, spread 0-1) from alone (partitions drift apart).
+    ipls, spread = [], []
     for n in range(1, N + 1):
         v0, v1 = versions(f"{W}/v{n}/checkpoint-at-cut.json"), versions(f"{W}/v{n}/checkpoint-at-heal.json")
         if v0 is not None and v1 is not None:
             ipls.append(min(v1) - min(v0))
+            spread.append(max(v1) - min(v1))
     resumed = []
     agents = {x["agentId"] for s in api if s["t"] < a for x in s["agents"]}
     for agent in agents:
@@ -117,6 +122,7 @@ if "cut" in marks:
         "delivered_ratio_min": fmt(min(delivered)),
         "delivered_any_time_ratio_min": fmt(min(late)),
         "ipls_rounds_min": min(ipls) if ipls else None,
+        "ipls_partition_spread_max": max(spread) if spread else None,
         "status_resumed_s_max": None if (not resumed or None in resumed) else fmt(max(resumed)),
         "status_resumed_agents": f"{sum(1 for x in resumed if x is not None)}/{len(resumed)}",
     }
@@ -184,6 +190,7 @@ targets = [
 ]
 if transport == "ipfs":
     targets.append(("outage.ipls_rounds_min", lambda v: v > 0, "> 0"))
+    targets.append(("outage.ipls_partition_spread_max", lambda v: v <= 1, "<= 1"))
 missed = []
 lines = []
 for key, ok, text in targets:
