@@ -384,8 +384,14 @@ for i in range(n):
     pids+=("$(pid_of "cap-agent-$phase")")
     for _ in $(seq 1 300); do grep -q ' running for vehicle' "$W/cap-agent-$phase.log" 2>/dev/null && break; sleep 0.1; done
     sleep 2
-    feeder "$count"
-    for _ in $(seq 1 60); do got=$(wc -l < "$W/cap-tap-$phase.log"); [ "$got" -ge "$count" ] || [ "$got" = "$seen" ] && break; seen=$got; sleep 1; done
+    # A loaded machine's agent may drop samples it cannot take (counted, never scored): feed again
+    # until it has produced COUNT scores.
+    for _ in $(seq 1 20); do
+      got=$(wc -l < "$W/cap-tap-$phase.log")
+      [ "$got" -ge "$count" ] && break
+      feeder $((count - got))
+      for _ in $(seq 1 30); do got=$(wc -l < "$W/cap-tap-$phase.log"); [ "$got" -ge "$count" ] || [ "$got" = "$seen" ] && break; seen=$got; sleep 1; done
+    done
     stop_pid "$(pid_of "cap-agent-$phase")" TERM 20 > /dev/null
     sleep 0.5
     stop_pid "$(pid_of "cap-tap-$phase")" TERM 5 > /dev/null
