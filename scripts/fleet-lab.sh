@@ -128,12 +128,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # start NAME NS CMD...: runs CMD in namespace NS, output to $W/NAME.log; its PID in $W/NAME.pid
+# (started from a subshell, so it is nobody's child here: once ended it is reaped at once and
+# stop_pid's kill -0 sees it gone, instead of a zombie)
 start() {
   local name=$1 ns=$2; shift 2
-  ip netns exec "$ns" "$@" >> "$W/$name.log" 2>&1 &
-  local pid=$!
-  pids+=("$pid")
-  echo "$pid" > "$W/$name.pid"
+  ( ip netns exec "$ns" "$@" >> "$W/$name.log" 2>&1 & echo $! > "$W/$name.pid" )
+  pids+=("$(cat "$W/$name.pid")")
 }
 pid_of() { cat "$W/$1.pid"; }
 stop_pid() { # PID [signal] [timeout s]: prints seconds until it exited
@@ -286,8 +286,9 @@ for n in $(seq 1 "$vehicles"); do
   start_device_broker "$n"
   start_agent "$n"
 done
-ip netns exec "$NS_DASH" bash -c "$(declare -f poller now); W='$W' DASH_IP='$DASH_IP' ADMIN_PASSWORD='$ADMIN_PASSWORD'; poller" > /dev/null 2>&1 &
-pids+=("$!")
+( ip netns exec "$NS_DASH" bash -c "$(declare -f poller now); W='$W' DASH_IP='$DASH_IP' ADMIN_PASSWORD='$ADMIN_PASSWORD'; poller" > /dev/null 2>&1 &
+  echo $! > "$W/poller.pid" )
+pids+=("$(cat "$W/poller.pid")")
 log "fleet started; warming up ${T_WARM}s"
 sleep "$T_WARM"
 fi
