@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

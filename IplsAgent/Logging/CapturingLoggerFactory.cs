@@ -1,7 +1,7 @@
 using IplsCore.Control;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Logging;
+namespace IplsAgent.Logging;
 
 /// <summary>
 /// Wraps the host's logger factory for one agent: every line still goes to the host's logging and

@@ -1,6 +1,6 @@
 using IplsCore.Control;
 
-namespace IplsPeerAgent.Logging;
+namespace IplsAgent.Logging;
 
 /// <summary>The last log lines of one agent (bounded), for the dashboard: read what is new since a mark.</summary>
 public sealed class RecentLogs(int capacity = 500)

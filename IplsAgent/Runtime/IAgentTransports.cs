@@ -2,7 +2,7 @@ using IplsCore.Configuration;
 using IplsCore.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>Makes an agent's two connections: the IPLS transport and the sensor/score data link.</summary>
 public interface IAgentTransports

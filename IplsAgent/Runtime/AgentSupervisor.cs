@@ -5,11 +5,11 @@ using IplsCore.Configuration;
 using IplsCore.Control;
 using IplsCore.Data;
 using IplsCore.Persistence;
-using IplsPeerAgent.Control;
-using IplsPeerAgent.Logging;
+using IplsAgent.Control;
+using IplsAgent.Logging;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// An agent as a whole: the current <see cref="AgentRuntime"/>, the link to the dashboard, and the
@@ -41,7 +41,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         _controlOptions = controlOptions;
         string name = config.Settings!.AgentId ?? "vehicle-" + config.Settings.Vehicle.ToString(CultureInfo.InvariantCulture);
         _options = options with { Loggers = new CapturingLoggerFactory(options.Loggers, Logs, options.Time, name) };
-        _logger = _options.Loggers.CreateLogger("IplsPeerAgent.Supervisor");
+        _logger = _options.Loggers.CreateLogger("IplsAgent.Supervisor");
     }
 
     /// <summary>This agent's recent log lines (what the dashboard shows).</summary>
@@ -193,17 +193,23 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         await _commandGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_control is not null)
+            try
             {
-                await _control.DisposeAsync().ConfigureAwait(false);
-                _control = null;
+                if (_control is not null)
+                {
+                    await _control.DisposeAsync().ConfigureAwait(false);
+                }
             }
-
-            if (_runtime is not null)
+            finally
             {
-                await _runtime.StopAsync(leave: true, cancellationToken).ConfigureAwait(false);
-                await _runtime.DisposeAsync().ConfigureAwait(false);
-                _runtime = null;
+                // Whatever the dashboard link did, the agent leaves the fleet and writes its checkpoint.
+                _control = null;
+                if (_runtime is not null)
+                {
+                    await _runtime.StopAsync(leave: true, cancellationToken).ConfigureAwait(false);
+                    await _runtime.DisposeAsync().ConfigureAwait(false);
+                    _runtime = null;
+                }
             }
         }
         finally
@@ -311,7 +317,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
             Logs,
             _controlOptions,
             _options.Time,
-            _options.Loggers.CreateLogger("IplsPeerAgent.Control"));
+            _options.Loggers.CreateLogger("IplsAgent.Control"));
         _control.Start();
     }
 

@@ -8,7 +8,7 @@ using IplsCore.Persistence;
 using IplsCore.Scaling;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// The agent's state directory: <c>identity.json</c> (peer id and incarnation), <c>checkpoint.iplsm</c>

@@ -1,6 +1,6 @@
 using IplsCore.Configuration;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>A config document read into settings, or the reasons it cannot be.</summary>
 public sealed record AgentConfigLoad(AgentSettings? Settings, IReadOnlyList<ConfigIssue> Errors, IReadOnlyList<ConfigIssue> Warnings, byte[] Json, string Hash)

@@ -5,7 +5,7 @@ using IplsCore.Scaling;
 using IplsCore.Training;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// Local training at the reference cadence, beside scoring: each round starts from the newest fleet

@@ -2,7 +2,7 @@ using IplsCore.Control;
 using IplsCore.Ipls;
 using IplsCore.Ipls.Node;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>What a status report needs from the IPLS node, read on the node's loop in one go.</summary>
 internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IReadOnlyList<PeerSeen> Peers, IReadOnlyDictionary<string, long> Rejected)

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR.Client;
 
-namespace IplsPeerAgent.Control;
+namespace IplsAgent.Control;
 
 /// <summary>Reconnects forever: exponential backoff with jitter between the configured bounds.</summary>
 internal sealed class BackoffRetryPolicy(ControlClientOptions options) : IRetryPolicy

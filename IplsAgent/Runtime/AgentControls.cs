@@ -1,4 +1,4 @@
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>The run-time switches commands flip while the loops read them.</summary>
 internal sealed class AgentControls(double threshold, bool consuming)

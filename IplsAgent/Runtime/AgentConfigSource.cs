@@ -3,7 +3,7 @@ using System.Text.Json;
 using IplsCore.Configuration;
 using Microsoft.Extensions.Configuration;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// Turns a JSON config document into settings the usual .NET way: the document, then the host's

@@ -3,7 +3,7 @@ using IplsCore.Engine;
 using IplsCore.Persistence;
 using IplsCore.Scaling;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>The model an agent starts from: the configured file (ours or the reference's) or the one bundled with the agent.</summary>
 internal static class AgentModel

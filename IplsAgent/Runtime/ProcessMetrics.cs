@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>CPU (percent of one core since the last reading) and resident memory of this process.</summary>
 internal sealed class ProcessMetrics(TimeProvider time)

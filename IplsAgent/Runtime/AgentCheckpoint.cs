@@ -1,6 +1,6 @@
 using IplsCore.Data;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>What an agent resumes from: the fleet model and partition versions, plus its run-time choices.</summary>
 internal sealed record AgentCheckpoint(

@@ -7,7 +7,7 @@ using IplsCore.Messages;
 using IplsCore.Transport;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Runtime;
+namespace IplsAgent.Runtime;
 
 /// <summary>
 /// The data path: each sensor message is parsed, scored at once with the current model and its score
