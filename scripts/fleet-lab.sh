@@ -53,17 +53,26 @@ has() { case ",$only," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 # Durations (seconds): full / short (CI).
 if [ "$short" = 1 ]; then
-  T_WARM=${LAB_WARM:-40} T_BASE=20 T_CUT=40 T_SETTLE=25 T_KDOWN=10 T_KOBS=40 T_LOSS=40 T_RSETTLE=25 CAP_HOURS=2.2 CAP_RATE=400
+  T_WARM=${LAB_WARM:-40} T_BASE=20 T_CUT=40 T_SETTLE=25 T_KDOWN=10 T_KOBS=40 T_LOSS=40 T_RSETTLE=25 CAP_HOURS=2.1 CAP_RATE=1000
 else
-  T_WARM=60 T_BASE=60 T_CUT=60 T_SETTLE=30 T_KDOWN=20 T_KOBS=60 T_LOSS=120 T_RSETTLE=30 CAP_HOURS=3 CAP_RATE=400
+  T_WARM=60 T_BASE=60 T_CUT=60 T_SETTLE=30 T_KDOWN=20 T_KOBS=60 T_LOSS=120 T_RSETTLE=30 CAP_HOURS=3 CAP_RATE=1000
 fi
 
 log() { echo "fleet-lab: $(date -u +%T) $*" >&2; }
 now() { date +%s.%N; }
 
-for tool in ip iptables mosquitto mosquitto_sub curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "fleet-lab: $tool is missing (apt-get install iproute2 iptables mosquitto mosquitto-clients curl python3)" >&2; exit 2; }
-done
+need=()
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v iptables >/dev/null 2>&1 || need+=(iptables)
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "fleet-lab: installing ${need[*]}" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+PATH="$PATH:/usr/sbin"
 
 web_bin="$repo/IplsWeb/bin/Release/net10.0"
 agent_bin="$repo/IplsPeerAgent/bin/Release/net10.0"
@@ -74,6 +83,7 @@ fi
 [ -x "$web_bin/IplsWeb" ] && [ -x "$agent_bin/ipls-agent" ] || { echo "fleet-lab: no Release build (dotnet build IplsWeb.sln -c Release)" >&2; exit 2; }
 if [ "$transport" = ipfs ]; then
   [ -x "$repo/scripts/ipfs-dev.sh" ] || { echo "fleet-lab: --transport ipfs needs scripts/ipfs-dev.sh" >&2; exit 2; }
+  "$repo/scripts/ipfs-dev.sh" install >&2
 fi
 
 W="${work:-$(mktemp -d /tmp/fleet-lab.XXXXXX)}"
@@ -118,12 +128,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # start NAME NS CMD...: runs CMD in namespace NS, output to $W/NAME.log; its PID in $W/NAME.pid
+# (started from a subshell, so it is nobody's child here: once ended it is reaped at once and
+# stop_pid's kill -0 sees it gone, instead of a zombie)
 start() {
   local name=$1 ns=$2; shift 2
-  ip netns exec "$ns" "$@" >> "$W/$name.log" 2>&1 &
-  local pid=$!
-  pids+=("$pid")
-  echo "$pid" > "$W/$name.pid"
+  ( ip netns exec "$ns" "$@" >> "$W/$name.log" 2>&1 & echo $! > "$W/$name.pid" )
+  pids+=("$(cat "$W/$name.pid")")
 }
 pid_of() { cat "$W/$1.pid"; }
 stop_pid() { # PID [signal] [timeout s]: prints seconds until it exited
@@ -258,6 +268,9 @@ poller() {
 }
 
 # ---------------------------------------------------------------- start the fleet
+fleet_needed=0
+for sc in baseline outage kill loss30 restart; do has "$sc" && fleet_needed=1; done
+if [ "$fleet_needed" = 1 ]; then
 log "work dir $W; $vehicles vehicles, transport $transport$( [ "$iplsbroker_supported" = 1 ] && echo ', IPLS on the dashboard broker (iplsBroker)' || echo ', IPLS bridged through the device brokers')"
 mkdir -p "$W/dash" "$W/boot"
 start_dashboard
@@ -273,10 +286,12 @@ for n in $(seq 1 "$vehicles"); do
   start_device_broker "$n"
   start_agent "$n"
 done
-ip netns exec "$NS_DASH" bash -c "$(declare -f poller now); W='$W' DASH_IP='$DASH_IP' ADMIN_PASSWORD='$ADMIN_PASSWORD'; poller" > /dev/null 2>&1 &
-pids+=("$!")
+( ip netns exec "$NS_DASH" bash -c "$(declare -f poller now); W='$W' DASH_IP='$DASH_IP' ADMIN_PASSWORD='$ADMIN_PASSWORD'; poller" > /dev/null 2>&1 &
+  echo $! > "$W/poller.pid" )
+pids+=("$(cat "$W/poller.pid")")
 log "fleet started; warming up ${T_WARM}s"
 sleep "$T_WARM"
+fi
 
 # ---------------------------------------------------------------- scenarios
 if has baseline; then
@@ -331,9 +346,8 @@ if has restart; then
   mark restart_end
 fi
 
-# Everything late has had its chance to arrive; stop the fleet before measuring.
-sleep 5
-mark fleet_end
+# Everything late has had its chance to arrive.
+if [ "$fleet_needed" = 1 ]; then sleep 5; mark fleet_end; fi
 
 # ---------------------------------------------------------------- capacity (the device queue)
 cap_json="null"
@@ -349,16 +363,36 @@ if has capacity; then
     sh "$repo/deploy/device/mosquitto/render-conf.sh" "$cd_/mosquitto.conf"
   printf 'listener 1884 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n' > "$cd_/remote.conf"
   target=$(python3 -c "print(int(float('$CAP_HOURS') * 3600 * 4))")
-  cap_phase() { # name count: broker, tap, agent until the tap has seen COUNT scores in total
-    local phase=$1 count=$2
+  # The faster generator: samples at CAP_RATE Hz from outside the agent (its built-in generator does
+  # not reach such rates on a loaded machine), published at QoS 1 like the built-in one.
+  feeder() { # count
+    python3 -c '
+import random, sys, time
+rate, n = float(sys.argv[1]), int(sys.argv[2]); t0 = time.monotonic()
+for i in range(n):
+    d = t0 + i / rate - time.monotonic()
+    if d > 0: time.sleep(d)
+    print("{\"value\":[%.4f,%.4f,%.4f,%.4f]}" % (random.gauss(-1, .5), random.gauss(-1, .5), random.gauss(0, 1), random.gauss(0, 1)), flush=True)
+' "$CAP_RATE" "$1" | ip netns exec "$cns" mosquitto_pub -h 127.0.0.1 -p 1883 -q 1 -t vehicle/1 -l
+  }
+  cap_phase() { # name count: broker, tap, agent; COUNT samples fed; then agent and broker stopped (SIGTERM)
+    local phase=$1 count=$2 seen=-1 got
     start "cap-mosquitto-$phase" "$cns" mosquitto -c "$cd_/mosquitto.conf"; pids+=("$(pid_of "cap-mosquitto-$phase")")
     for _ in $(seq 1 100); do ip netns exec "$cns" bash -c 'echo > /dev/tcp/127.0.0.1/1883' 2>/dev/null && break; sleep 0.05; done
     start "cap-tap-$phase" "$cns" mosquitto_sub -h 127.0.0.1 -p 1883 -q 1 -t v1/anomaly -F '%p'; pids+=("$(pid_of "cap-tap-$phase")")
     (cd "$agent_bin" && start "cap-agent-$phase" "$cns" ./ipls-agent run --set vehicle=1 --set "fleetToken=$FLEET_TOKEN" \
-      --set "stateDirectory=$cd_/state" --set mqttBrokerip=127.0.0.1 --set generator:enabled=true --set "generator:rateHz=$CAP_RATE")
+      --set "stateDirectory=$cd_/state" --set mqttBrokerip=127.0.0.1)
     pids+=("$(pid_of "cap-agent-$phase")")
-    local deadline=$(( $(date +%s) + count / 50 + 120 ))
-    while [ "$(cat "$W"/cap-tap-*.log 2>/dev/null | wc -l)" -lt "$count" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
+    for _ in $(seq 1 300); do grep -q ' running for vehicle' "$W/cap-agent-$phase.log" 2>/dev/null && break; sleep 0.1; done
+    sleep 2
+    # A loaded machine's agent may drop samples it cannot take (counted, never scored): feed again
+    # until it has produced COUNT scores.
+    for _ in $(seq 1 20); do
+      got=$(wc -l < "$W/cap-tap-$phase.log")
+      [ "$got" -ge "$count" ] && break
+      feeder $((count - got))
+      for _ in $(seq 1 30); do got=$(wc -l < "$W/cap-tap-$phase.log"); [ "$got" -ge "$count" ] || [ "$got" = "$seen" ] && break; seen=$got; sleep 1; done
+    done
     stop_pid "$(pid_of "cap-agent-$phase")" TERM 20 > /dev/null
     sleep 0.5
     stop_pid "$(pid_of "cap-tap-$phase")" TERM 5 > /dev/null
@@ -366,8 +400,9 @@ if has capacity; then
   }
   t_cap0=$(now)
   cap_phase 1 $((target / 2))
-  cap_phase 2 "$target"
+  cap_phase 2 $((target - target / 2))
   t_cap1=$(now)
+  du -sb "$cd_/mosquitto" | cut -f1 > "$cd_/db_bytes"   # the queue on disk, full
   cat "$W"/cap-tap-1.log "$W"/cap-tap-2.log > "$cd_/produced.txt"
   # The dashboard's broker comes back with a subscriber; the device broker restarts and delivers.
   start cap-remote "$cns" mosquitto -c "$cd_/remote.conf"; pids+=("$(pid_of cap-remote)")
@@ -388,7 +423,6 @@ if has capacity; then
   stop_pid "$(pid_of cap-mosquitto-3)" TERM 20 > /dev/null
   stop_pid "$(pid_of cap-sink)" TERM 5 > /dev/null
   stop_pid "$(pid_of cap-remote)" TERM 5 > /dev/null
-  du -sb "$cd_/mosquitto" | cut -f1 > "$cd_/db_bytes"
   cap_json=$(python3 - "$cd_/produced.txt" "$W/cap-sink.log" "$t_cap0" "$t_cap1" "$t_deliver0" "$t_deliver1" "$(cat "$cd_/db_bytes")" <<'PY'
 import json, sys
 produced = open(sys.argv[1]).read().splitlines()
@@ -413,5 +447,5 @@ PY
 fi
 
 # ---------------------------------------------------------------- measure
-ip netns exec "$NS_DASH" true  # (the dashboard stays up: the history is read from its WAL database)
+# (the dashboard is still up: its history is read from the WAL database as it stands)
 python3 "$repo/scripts/lib/fleet_lab_measure.py" "$W" "$vehicles" "$transport" "$json" "$check" "$short" "$cap_json" "$only"

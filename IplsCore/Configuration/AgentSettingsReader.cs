@@ -30,7 +30,8 @@ public static partial class AgentSettingsReader
     public static readonly FrozenSet<string> OwnKeys = FrozenSet.Create(
         StringComparer.Ordinal,
         "agentId", "vehicle", "role", "dashboardUrl", "fleetToken", "fleetTokenFile", "fleetId", "transport", "replication", "threshold",
-        "scoreWith", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator");
+        "scoreWith", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator",
+        "iplsBrokerip", "iplsBrokerport");
 
     private static readonly FrozenSet<string> GeneratorKeys = FrozenSet.Create(
         StringComparer.Ordinal, "enabled", "mode", "rateHz", "normalFile", "anomalyFile", "seed");
@@ -149,6 +150,7 @@ public static partial class AgentSettingsReader
                 }
             }
 
+            var mqtt = new MqttSettings(host, Int("mqttPort", 1883, 1, 65535), Text("mqttUsername"), Secret("mqttPassword", "mqttPasswordFile").Value);
             return defaults with
             {
                 AgentId = agentId,
@@ -156,7 +158,8 @@ public static partial class AgentSettingsReader
                 Role = role,
                 ModelPath = Text("modelPath"),
                 ScalerPath = Text("scalerPath"),
-                Mqtt = new MqttSettings(host, Int("mqttPort", 1883, 1, 65535), Text("mqttUsername"), Secret("mqttPassword", "mqttPasswordFile").Value),
+                Mqtt = mqtt,
+                IplsMqtt = mqtt with { Host = Text("iplsBrokerip") ?? mqtt.Host, Port = Int("iplsBrokerport", mqtt.Port, 1, 65535) },
                 SensorTopic = Topic("mqttSubTopic", $"vehicle/{_vehicle}"),
                 ScoreTopic = Topic("mqttPubTopic", $"v{_vehicle}/anomaly"),
                 GeneratorTopic = Topic("generatorTopic", $"vehicle/{_vehicle}/generator"),

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -68,6 +68,11 @@ internal static class RunCommand
         {
             AgentRuntime.LoadModel(load.Settings!);
             string ipls = AgentTransports.DescribeIpls(load.Settings!);
+            if (load.Settings!.Transport == "ipfs")
+            {
+                ipls += "; " + await AgentTransports.ProbeIpfsDaemonAsync(load.Settings, cancellationToken).ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {AgentRuntime.RoleName(load.Settings.Role)}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
             return 0;
         }

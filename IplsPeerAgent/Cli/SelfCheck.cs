@@ -3,7 +3,7 @@ using IplsCore.Data;
 using IplsCore.Engine;
 using IplsCore.Persistence;
 using IplsCore.Scaling;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace IplsPeerAgent.Cli;

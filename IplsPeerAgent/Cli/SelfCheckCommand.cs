@@ -1,5 +1,5 @@
 using System.CommandLine;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 using Spectre.Console;
 
 namespace IplsPeerAgent.Cli;

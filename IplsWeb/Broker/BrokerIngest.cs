@@ -14,6 +14,9 @@ namespace IplsWeb.Broker;
 /// </summary>
 public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, ILogger<BrokerIngest> logger)
 {
+    private const long MaxClockSkewMs = 60_000;
+    private const long LateAfterMs = 2_000;
+
     private readonly Dictionary<string, DateTimeOffset> _lastReport = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -24,9 +27,9 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
         if (TryVehicle(topic, "v", "/anomaly", out int vehicle))
         {
             byte[] payload = e.ApplicationMessage.Payload.ToArray();
-            if (ScorePayload.TryRead(payload, out float score, out _) && float.IsFinite(score))
+            if (ScorePayload.TryRead(payload, out float score, out long seconds, out long? produced) && float.IsFinite(score))
             {
-                fleet.OnScore(vehicle, score, time.GetUtcNow().ToUnixTimeMilliseconds());
+                fleet.OnScore(vehicle, score, ProducedAt(time.GetUtcNow().ToUnixTimeMilliseconds(), seconds, produced));
             }
             else
             {
@@ -48,6 +51,22 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// When the vehicle produced the score: its <c>timestamp_ms</c>; for a reference sender (seconds only)
+    /// its second when the score is late (queued through an outage), else the arrival time, which is finer.
+    /// A time far in the future is a wrong clock: the arrival time is kept.
+    /// </summary>
+    public static long ProducedAt(long arrivedMs, long timestampSeconds, long? timestampMs)
+    {
+        long claimed = timestampMs ?? (timestampSeconds * 1000);
+        if (claimed > arrivedMs + MaxClockSkewMs || claimed <= 0)
+        {
+            return arrivedMs;
+        }
+
+        return timestampMs is not null || arrivedMs - claimed > LateAfterMs ? claimed : arrivedMs;
     }
 
     private static bool TryVehicle(string topic, string prefix, string suffix, out int vehicle)

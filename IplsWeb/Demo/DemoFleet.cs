@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using IplsPeerAgent.Control;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Control;
+using IplsAgent.Runtime;
 using IplsWeb.Hosting;
 
 namespace IplsWeb.Demo;

@@ -1,6 +1,6 @@
 using System.Text;
 using IplsCore.Configuration;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 
 namespace IplsWeb.Fleet;
 

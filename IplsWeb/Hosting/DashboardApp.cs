@@ -29,6 +29,10 @@ public static class DashboardApp
             throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
         }
 
+        // Before anything touches the data directory: a second dashboard on it stops here.
+        var dataLock = DataDirectoryLock.Acquire(options.DataDirectory);
+        builder.Services.AddSingleton(_ => dataLock); // created by a factory: the container disposes it
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(new FleetSecret(FleetTokenStore.Resolve(options)));
         builder.Services.AddSingleton(TimeProvider.System);
         var runtimeSettings = new RuntimeSettings(options);
@@ -76,6 +80,8 @@ public static class DashboardApp
         builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
             .WithMaxPendingMessagesPerClient(options.Broker.MaxPendingPerClient)
             .WithPendingMessagesOverflowStrategy(MQTTnet.Server.MqttPendingMessagesOverflowStrategy.DropNewMessage));
+        builder.Services.AddSingleton<BrokerShutdown>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerShutdown>());
         builder.Services.AddSingleton<DeliveryFlowControl>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryFlowControl>());
         builder.Services.AddMqttConnectionHandler();
@@ -86,6 +92,8 @@ public static class DashboardApp
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<DataDirectoryLock>();
+        app.Lifetime.ApplicationStopped.Register(dataLock.Dispose);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -109,6 +117,7 @@ public static class DashboardApp
             server.ApplicationMessageEnqueuedOrDroppedAsync += flow.OnEnqueuedOrDroppedAsync;
             server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync;
             server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
+            server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerShutdown>().OnValidatingConnectionAsync;
         });
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         var api = app.MapFleetApi();

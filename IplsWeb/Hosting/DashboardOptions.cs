@@ -25,6 +25,12 @@ public sealed record DashboardOptions
 
     public HistoryOptions History { get; init; } = new();
 
+    /// <summary>
+    /// The most SIGTERM may take: MQTT clients are closed at once, the history gets its final flush,
+    /// and whatever is still open after this is cut.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
     /// <summary>Password for the UI sign-in. Required (no default) when bound to anything but loopback.</summary>
     public string? AdminPassword { get; init; }
 

@@ -10,13 +10,22 @@ namespace IplsWeb.Hosting;
 /// <summary>Cookie sign-in with the configured admin password (only when the dashboard is reachable off loopback).</summary>
 public static class SignInEndpoints
 {
+    /// <summary>
+    /// A path on this site: "/" then anything but a second "/" or "\" (browsers read "/\host" as
+    /// "//host", another site) and no control characters. Anything else sends the user to "/".
+    /// </summary>
+    public static bool IsLocalPath(string? url) =>
+        url is { Length: > 0 } && url[0] == '/'
+        && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'))
+        && !url.Any(char.IsControl);
+
     public static void MapSignIn(this WebApplication app, DashboardOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
         app.MapPost("/auth/login", async (HttpContext http, [FromForm] string? password, [FromForm] string? returnUrl, FleetState fleet) =>
         {
-            string target = returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/";
+            string target = IsLocalPath(returnUrl) ? returnUrl! : "/";
             if (!SecretComparer.Matches(options.AdminPassword, password))
             {
                 fleet.Raise(FleetEventKind.Rejected, "sign-in", $"wrong password from {http.Connection.RemoteIpAddress}");

@@ -3,15 +3,21 @@
 the dashboard's history.db, the /api/agents polls and the agents' logs and checkpoints.
 Usage: fleet_lab_measure.py WORK VEHICLES TRANSPORT JSON(0|1) CHECK(0|1) SHORT(0|1) CAPACITY_JSON|null ONLY
 (scripts/fleet-lab.sh calls it; run it again on a kept work directory to re-measure)."""
-import json, os, re, sqlite3, sys, datetime
+import json, os, re, sqlite3, struct, sys, datetime, collections
 W, N, transport, as_json, check, short, cap, only = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1", sys.argv[5] == "1", sys.argv[6] == "1", json.loads(sys.argv[7]), sys.argv[8].split(",")
 marks = {}
 for line in open(f"{W}/marks"):
     k, v = line.split()
     marks[k] = float(v)
 
+score_values = {}
+
+def f32(x):
+    """A score as the dashboard stores it: parsed to float32, kept as a double."""
+    return struct.unpack("f", struct.pack("f", float(x)))[0]
+
 def tap(n):
-    samples, scores = [], []
+    samples, scores, values = [], [], []
     for line in open(f"{W}/tap-v{n}.log", errors="replace"):
         parts = line.split(" ", 2)
         if len(parts) < 3:
@@ -20,13 +26,21 @@ def tap(n):
             t = float(parts[0])
         except ValueError:
             continue
-        (scores if parts[1].endswith("/anomaly") else samples).append(t)
+        if parts[1].endswith("/anomaly"):
+            scores.append(t)
+            try:
+                values.append((t, f32(json.loads(parts[2])["anomaly_score"][0])))
+            except (ValueError, KeyError, IndexError, TypeError):
+                values.append((t, None))
+        else:
+            samples.append(t)
+    score_values[n] = values
     return samples, scores
-taps = {n: tap(n) for n in range(1, N + 1)}
+taps = {n: tap(n) for n in range(1, N + 1) if os.path.exists(f"{W}/tap-v{n}.log")}
 def count(ts, a, b):
     return sum(1 for t in ts if a <= t < b)
 
-db = sqlite3.connect(f"file:{W}/dash/history.db?mode=ro", uri=True)
+db = sqlite3.connect(f"file:{W}/dash/history.db?mode=ro", uri=True) if os.path.exists(f"{W}/dash/history.db") else None
 def rows(n, a, b):
     return db.execute("SELECT COUNT(*) FROM scores WHERE vehicle=? AND at_ms>=? AND at_ms<?", (n, int(a * 1000), int(b * 1000))).fetchone()[0]
 
@@ -98,15 +112,26 @@ if "cut" in marks:
         offered = count(samples, A, B)
         made = count(scores, A, B)
         scored.append(made / offered if offered else 0.0)
-        delivered.append(rows(n, A, B) / made if made else 0.0)
-        # all of the cut's scores somewhere in the history, whatever time they were recorded at
-        made_total = count(scores, a, end - 5)
-        late.append(rows(n, a, end - 5) / made_total if made_total else 0.0)
-    ipls = []
+        # Each score made during the cut, found in the history by its value: at its own time (the
+        # payload's timestamp has whole seconds, so up to 1 s early; 0.5 s late for the way over), or at all.
+        stored = collections.defaultdict(list)
+        for v, at in db.execute("SELECT score, at_ms FROM scores WHERE vehicle=? AND at_ms>=?", (n, int((a - 60) * 1000))):
+            stored[v].append(at / 1000.0)
+        cut_scores = [(t, v) for t, v in score_values[n] if A <= t < B]
+        own = sum(1 for t, v in cut_scores if any(t - 1.5 <= at <= t + 0.5 for at in stored.get(v, ())))
+        anywhere = sum(1 for t, v in cut_scores if stored.get(v))
+        delivered.append(own / len(cut_scores) if cut_scores else 0.0)
+        late.append(anywhere / len(cut_scores) if cut_scores else 0.0)
+    # IPLS rounds during the cut: how far the lowest partition version moved on each peer (from its
+    # checkpoints, written every 5 s). A peer cut off from the others aggregates alone and advances
+    # too, so the spread of its partition versions at the heal tells federated (all partitions move
+    # together, spread 0-1) from alone (partitions drift apart).
+    ipls, spread = [], []
     for n in range(1, N + 1):
         v0, v1 = versions(f"{W}/v{n}/checkpoint-at-cut.json"), versions(f"{W}/v{n}/checkpoint-at-heal.json")
         if v0 is not None and v1 is not None:
             ipls.append(min(v1) - min(v0))
+            spread.append(max(v1) - min(v1))
     resumed = []
     agents = {x["agentId"] for s in api if s["t"] < a for x in s["agents"]}
     for agent in agents:
@@ -117,6 +142,7 @@ if "cut" in marks:
         "delivered_ratio_min": fmt(min(delivered)),
         "delivered_any_time_ratio_min": fmt(min(late)),
         "ipls_rounds_min": min(ipls) if ipls else None,
+        "ipls_partition_spread_max": max(spread) if spread else None,
         "status_resumed_s_max": None if (not resumed or None in resumed) else fmt(max(resumed)),
         "status_resumed_agents": f"{sum(1 for x in resumed if x is not None)}/{len(resumed)}",
     }
@@ -136,8 +162,14 @@ if "kill" in marks:
     ids = {x["agentId"] for s in api if s["t"] < a for x in s["agents"] if x["vehicle"] == 1 and x["role"] == "peer"}
     rejoin = next((s["t"] - rs for s in api if s["t"] >= rs for x in s["agents"]
                    if x["agentId"] in ids and x.get("statusAt") and ts(x["statusAt"]) >= rs and x.get("synchronized")), None)
+    # How the dashboard recorded the SIGKILL: "Lost" (connection dropped) or "Left" (a graceful leave).
+    kinds = []
+    if db is not None and ids:
+        kinds = [k for (k,) in db.execute(
+            "SELECT kind FROM events WHERE at_ms>=? AND at_ms<? AND kind IN ('Left','Lost') AND subject=? ORDER BY at_ms",
+            (int(a * 1000), int(rs * 1000), next(iter(ids))))]
     r["kill"] = {"survivor_round_gap_s_max": fmt(max(gaps)), "baseline_round_gap_s_max": fmt(max(base)) if base else None,
-                 "rejoin_s": fmt(rejoin), "same_agent_id": len(ids) == 1}
+                 "rejoin_s": fmt(rejoin), "same_agent_id": len(ids) == 1, "recorded_as": kinds[0] if kinds else None}
 
 if "loss_start" in marks:
     a, b = marks["loss_start"], marks["loss_end"]
@@ -152,12 +184,17 @@ if "loss_start" in marks:
 
 if "restart_term" in marks:
     a, rd, end = marks["restart_term"], marks["restart_ready"], marks["fleet_end"]
+    # Each score made from 5 s before the SIGTERM to 2 s before the end must be in the history, found
+    # by its value (float32, as stored), whatever time it was recorded at.
     lost = 0
     for n in range(1, N + 1):
-        made = count(taps[n][1], a - 5, rd + 5)
-        got = rows(n, a - 5, end)
-        made_late = count(taps[n][1], rd + 5, end)
-        lost += max(0, made + made_late - got)
+        stored = collections.Counter(v for (v,) in db.execute("SELECT score FROM scores WHERE vehicle=? AND at_ms>=?", (n, int((a - 600) * 1000))))
+        for t, v in score_values[n]:
+            if a - 5 <= t < end - 2:
+                if stored[v] > 0:
+                    stored[v] -= 1
+                else:
+                    lost += 1
     rereg = []
     ids = {x["agentId"] for s in api if s["t"] < a for x in s["agents"]}
     for agent in ids:
@@ -176,6 +213,7 @@ targets = [
     ("outage.delivered_ratio_min", lambda v: v >= 0.99, ">= 0.99"),
     ("outage.status_resumed_s_max", lambda v: v <= 15, "<= 15"),
     ("kill.rejoin_s", lambda v: v <= 60, "<= 60"),
+    ("kill.recorded_as", lambda v: v == "Lost", "Lost"),
     ("loss30.others_scored_ratio_min", lambda v: v >= 0.99, ">= 0.99"),
     ("restart.stop_s", lambda v: v < 5, "< 5"),
     ("restart.history_rows_lost", lambda v: v == 0, "= 0"),
@@ -184,6 +222,7 @@ targets = [
 ]
 if transport == "ipfs":
     targets.append(("outage.ipls_rounds_min", lambda v: v > 0, "> 0"))
+    targets.append(("outage.ipls_partition_spread_max", lambda v: v <= 1, "<= 1"))
 missed = []
 lines = []
 for key, ok, text in targets:

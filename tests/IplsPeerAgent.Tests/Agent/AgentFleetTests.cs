@@ -1,6 +1,6 @@
 using System.Text.Json;
 using IplsCore.Control;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 
 namespace IplsPeerAgent.Tests.Agent;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using IplsPeerAgent.Control;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Control;
+using IplsAgent.Runtime;
 
 namespace IplsPeerAgent.Tests.Agent;
 

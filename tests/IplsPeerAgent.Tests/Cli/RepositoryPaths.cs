@@ -32,5 +32,5 @@ internal static class RepositoryPaths
         }
     }
 
-    public static string DefaultModel => Path.Combine(Root, "IplsPeerAgent", "Models", "default.iplsm");
+    public static string DefaultModel => Path.Combine(Root, "IplsAgent", "Models", "default.iplsm");
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 
 namespace IplsPeerAgent.Tests.Runtime;
 

@@ -1,0 +1,28 @@
+using IplsCore.Control;
+using IplsCore.Ipls;
+using IplsCore.Ipls.Node;
+
+namespace IplsAgent.Runtime;
+
+/// <summary>What a status report needs from the IPLS node, read on the node's loop in one go.</summary>
+internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IReadOnlyList<PeerSeen> Peers, IReadOnlyDictionary<string, long> Rejected)
+{
+    public static NodeView Of(IplsNode node, DateTimeOffset now)
+    {
+        var (primary, standby) = node.OwnedPartitions();
+        var versions = node.Versions;
+        var partitions = new PartitionStatus[versions.Length];
+        for (int p = 0; p < partitions.Length; p++)
+        {
+            var ownership = primary.Contains(p) ? PartitionOwnership.Primary : standby.Contains(p) ? PartitionOwnership.Standby : PartitionOwnership.None;
+            partitions[p] = new PartitionStatus(p, versions[p], ownership);
+        }
+
+        var peers = node.Membership.Members
+            .OrderBy(m => m.Id, StringComparer.Ordinal)
+            .Select(m => new PeerSeen(m.Id, m.Role == PeerRole.Bootstrapper ? "bootstrapper" : "peer", Math.Round((now - m.LastSeen).TotalSeconds, 1)))
+            .ToArray();
+        var rejected = node.Counters.RejectedByReason().ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal);
+        return new NodeView(partitions, peers, rejected);
+    }
+}
