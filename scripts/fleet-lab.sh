@@ -184,7 +184,7 @@ start_dashboard() {
 }
 
 iplsbroker_supported=0
-grep -q '"iplsBroker' "$repo/IplsCore/Configuration/agent-config.schema.json" && iplsbroker_supported=1
+grep -q '"iplsBrokerip"' "$repo/IplsCore/Configuration/agent-config.schema.json" && iplsbroker_supported=1
 
 agent_args() { # n (0 = bootstrapper)
   local n=$1
@@ -197,7 +197,9 @@ agent_args() { # n (0 = bootstrapper)
     args+=(--set "vehicle=$n" --set "stateDirectory=$W/v$n/state" --set mqttBrokerip=127.0.0.1 --set mqttPort=1883
       --set generator:enabled=true --set generator:rateHz=4)
     if [ "$iplsbroker_supported" = 1 ] && [ "$transport" = mqtt ]; then
-      args+=(--set "iplsBroker=$DASH_IP" --set iplsUsername=ipls --set "iplsPasswordFile=$W/broker_password")
+      # IPLS on the dashboard's broker (a hub for federation only), data on the device broker; the
+      # credentials are for both (the device broker takes any: no password file there).
+      args+=(--set "iplsBrokerip=$DASH_IP" --set iplsBrokerport=1883 --set mqttUsername=ipls --set "mqttPasswordFile=$W/broker_password")
     fi
   fi
   if [ "$transport" = ipfs ]; then
@@ -271,7 +273,7 @@ poller() {
 fleet_needed=0
 for sc in baseline outage kill loss30 restart; do has "$sc" && fleet_needed=1; done
 if [ "$fleet_needed" = 1 ]; then
-log "work dir $W; $vehicles vehicles, transport $transport$( [ "$iplsbroker_supported" = 1 ] && echo ', IPLS on the dashboard broker (iplsBroker)' || echo ', IPLS bridged through the device brokers')"
+log "work dir $W; $vehicles vehicles, transport $transport$( [ "$iplsbroker_supported" = 1 ] && echo ', IPLS on the dashboard broker (iplsBrokerip)' || echo ', IPLS bridged through the device brokers')"
 mkdir -p "$W/dash" "$W/boot"
 start_dashboard
 if [ "$transport" = ipfs ]; then

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using IplsPeerAgent.Runtime;
+using IplsAgent.Runtime;
 
 namespace IplsPeerAgent.Tests.Agent;
 
