@@ -54,7 +54,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         _shape = network.Shape;
         _scaler = scaler;
         _store = new CheckpointStore(settings.StateDirectory, _logger);
-        Directory.CreateDirectory(settings.StateDirectory);
+        _store.EnsureWritable();
         Identity = PeerIdentity.LoadOrCreate(_store.IdentityPath, settings.AgentId, options.Time);
 
         var checkpoint = _store.TryLoad(_shape, settings.Ipls.Partitions);
@@ -406,6 +406,9 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         using var timer = new PeriodicTimer(_settings.CheckpointInterval, _options.Time);
         try
         {
+            // A first checkpoint right away: the container's healthcheck watches checkpoint.json, and a
+            // restarted agent's state is then on disk before its first interval ends.
+            await CheckpointAsync(cancellationToken).ConfigureAwait(false);
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 await CheckpointAsync(cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,48 @@ internal sealed partial class CheckpointStore(string directory, ILogger logger)
 
     public string StatePath => Path.Combine(Directory, "checkpoint.json");
 
+    /// <summary>
+    /// Creates the directory and proves it writable before anything is loaded, so that a state
+    /// directory the agent may not write (typically a root-owned host directory bind-mounted into the
+    /// container, which runs as uid 1654) stops the start with what to do instead of a bare
+    /// "access denied" on some file.
+    /// </summary>
+    public void EnsureWritable()
+    {
+        string probe = Path.Combine(Directory, $".write-probe-{Environment.ProcessId}");
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new IOException(
+                $"state directory '{Path.GetFullPath(Directory)}' is not writable by this process{UserDescription()}: {ex.Message} " +
+                "A host directory bind-mounted there must belong to the agent's user (for the container image: " +
+                "sudo chown -R 1654:1654 <host directory>), or use a named volume as the compose files do.",
+                ex);
+        }
+    }
+
+    // " (uid N)" on Linux, where a container's user is a number; nothing elsewhere.
+    private static string UserDescription()
+    {
+        try
+        {
+            string? line = File.Exists("/proc/self/status")
+                ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal))
+                : null;
+            string[]? fields = line?.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return fields is { Length: > 2 } ? $" (uid {fields[2]})" : "";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
     public void Save(AgentCheckpoint checkpoint, NetworkShape shape, MinMaxScaler scaler)
     {
         System.IO.Directory.CreateDirectory(Directory);

@@ -8,6 +8,7 @@ using IplsWeb.History;
 using IplsWeb.Hubs;
 using IplsWeb.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
 
@@ -58,6 +59,12 @@ public static class DashboardApp
             builder.Services.AddAuthorization();
             builder.Services.AddCascadingAuthenticationState();
         }
+
+        // Sign-in cookies and antiforgery tokens are protected with these keys: kept in the data
+        // directory (the container's volume), they survive a recreated container, so sign-ins do too.
+        builder.Services.AddDataProtection()
+            .SetApplicationName("ipls-dashboard")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
 
         builder.Services.AddSingleton<AgentCommands>();
         builder.Services.AddSingleton<ConfigValidator>();
@@ -130,10 +137,12 @@ public static class DashboardApp
             server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerShutdown>().OnValidatingConnectionAsync;
         });
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        var api = app.MapFleetApi();
         if (!options.IsLoopbackOnly)
         {
             app.MapSignIn(options);
             pages.RequireAuthorization();
+            api.RequireAuthorization();
         }
 
         return app;

@@ -69,6 +69,37 @@ public sealed partial class DashboardSecurityTests
         Assert.Contains(host.Fleet.Events(), e => e.Kind == FleetEventKind.Rejected && e.Subject == "broker");
     }
 
+    [Fact]
+    public async Task OffLoopback_ASignInSurvivesARestart_TheKeysAreInTheDataDirectory()
+    {
+        // In a container only the data directory is a volume: keys kept elsewhere (the default is the
+        // user's home) are lost with the container, and every sign-in with them.
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        string data;
+        await using (var first = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0, extra: OffLoopback))
+        {
+            first.KeepDataDirectory = true;
+            data = first.DataDirectory;
+            using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = first.Url };
+            Assert.Equal("/agents", (await SignInAsync(http, "correct-horse")).Headers.Location!.ToString());
+        }
+
+        try
+        {
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(data, "keys"), "*.xml"));
+            await using var second = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0, extra: [.. OffLoopback, $"--Dashboard:DataDirectory={data}"]);
+            using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = second.Url };
+
+            // The cookie from the first run (cookies do not depend on the port) still signs in.
+            var page = await http.GetAsync("/agents");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("/\\evil.example")]
     [InlineData("//evil.example")]

@@ -118,6 +118,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
             if (name == "bootstrapper")
             {
                 Assert.Equal(PeerRole.Bootstrapper, settings.Role);
+                Assert.Equal(900, settings.Vehicle); // not vehicle 1, the default
                 Assert.False(settings.Generator.Enabled);
             }
             else

@@ -66,6 +66,7 @@ public sealed class DeviceComposeTests : IAsyncLifetime
 
         var settings = AgentEnvironment.Read(services.GetProperty("agent").GetProperty("environment"), _secrets, "agent");
         Assert.Equal(PeerRole.Bootstrapper, settings.Role);
+        Assert.Equal(900, settings.Vehicle); // not the device's IPLS_VEHICLE
         Assert.False(settings.Generator.Enabled);
         Assert.Empty(settings.IpfsBootstrapperAddresses);
         var kubo = services.GetProperty("kubo");

@@ -92,10 +92,51 @@ public sealed partial class DockerfileTests
 
         Assert.Equal(3, file.Stages.Count);
         Assert.StartsWith("node:", file.Stages[0][0].Arguments, StringComparison.Ordinal);
-        Assert.Contains(file.Stages[0], i => i.Keyword == "RUN" && i.Arguments.StartsWith("npm ci", StringComparison.Ordinal));
+        Assert.Contains(file.Stages[0], i => i.Keyword == "RUN" && i.Arguments.Contains("npm ci", StringComparison.Ordinal));
         Assert.Contains(file.Stages[1], i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=npm ", StringComparison.Ordinal));
         Assert.Equal("mcr.microsoft.com/dotnet/aspnet:10.0", file.FinalStage[0].Arguments);
         Assert.Contains(file.FinalStage, i => i.Keyword == "ENV" && i.Arguments.Contains("Dashboard__DemoFleet__Enabled=false", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dockerfiles))]
+    public void NoSyntaxLine_SoBuildsNeedNoDockerHub(string relative)
+    {
+        // "# syntax=docker/dockerfile:1" makes BuildKit fetch that frontend image from Docker Hub on every build.
+        string first = File.ReadLines(Path.Combine(Cli.RepositoryPaths.Root, relative)).First();
+        Assert.DoesNotMatch(@"^#\s*syntax\s*=", first);
+    }
+
+    [Theory]
+    [InlineData("deploy/agent/Dockerfile")]
+    [InlineData("deploy/dashboard/Dockerfile")]
+    public void Restores_TrustTheBuildHostsCaBundle_OnlyThroughABuildSecret(string relative)
+    {
+        var instructions = Load(relative).Stages.SelectMany(s => s).ToList();
+        var restores = instructions.Where(i => i.Keyword == "RUN" && (i.Arguments.Contains("dotnet restore", StringComparison.Ordinal) || i.Arguments.Contains("npm ci", StringComparison.Ordinal))).ToList();
+
+        Assert.NotEmpty(restores);
+        Assert.All(restores, r => Assert.StartsWith("--mount=type=secret,id=ca_bundle ", r.Arguments, StringComparison.Ordinal));
+        // Never a layer: no COPY/ADD of a certificate, no ENV pointing at one.
+        Assert.DoesNotContain(instructions, i => i.Keyword is "COPY" or "ADD" or "ENV" && (i.Arguments.Contains(".crt", StringComparison.Ordinal) || i.Arguments.Contains("ca_bundle", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Dashboard_UsesNoCopyChmod()
+    {
+        // COPY --chmod is BuildKit-only; the entrypoint is made executable in the build stage instead.
+        Assert.DoesNotContain(Load("deploy/dashboard/Dockerfile").Stages.SelectMany(s => s), i => i.Arguments.Contains("--chmod", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Agent_HealthcheckProbesOftenEnoughToSeeTheFirstCheckpoint_WithAStartPeriod()
+    {
+        var check = Assert.Single(Load("deploy/agent/Dockerfile").FinalStage, i => i.Keyword == "HEALTHCHECK");
+
+        Assert.Matches(@"--start-period=\d+[sm]", check.Arguments);
+        var interval = Regex.Match(check.Arguments, @"--interval=(?<s>\d+)s");
+        Assert.True(interval.Success && int.Parse(interval.Groups["s"].Value, System.Globalization.CultureInfo.InvariantCulture) <= 30, check.Arguments);
+        Assert.Contains("checkpoint.json", check.Arguments, StringComparison.Ordinal);
     }
 
     [Fact]
