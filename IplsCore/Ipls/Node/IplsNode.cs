@@ -41,6 +41,10 @@ public sealed partial class IplsNode
 
     // When the driver confirmed the control subscription: only from then on does silence mean "alone".
     private DateTimeOffset? _listeningSince;
+
+    // Listening time that counts towards "first member": only while this node's loop was running.
+    private TimeSpan _listened;
+    private DateTimeOffset _lastJoinTick;
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
     private DateTimeOffset _lastStateRequest = DateTimeOffset.MinValue;
     private long _stateNonce;
@@ -345,6 +349,8 @@ public sealed partial class IplsNode
         }
 
         _listeningSince = now;
+        _lastJoinTick = now;
+        _listened = TimeSpan.Zero;
         if (!IsSynchronized)
         {
             // Requests sent before the subscription was live may have gone unanswered unseen.
