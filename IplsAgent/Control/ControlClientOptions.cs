@@ -7,7 +7,11 @@ public sealed record ControlClientOptions
 
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Longest wait between hub reconnects. Kept short so status resumes within seconds of a dashboard
+    /// coming back (the fleet lab's target is 15 s); one attempt per agent every few seconds is cheap.
+    /// </summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Silence from the hub after which the link counts as lost and reconnects (SignalR's default).</summary>
     public TimeSpan ServerTimeout { get; init; } = TimeSpan.FromSeconds(30);
