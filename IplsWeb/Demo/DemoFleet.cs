@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using IplsCore.Configuration;
 using IplsAgent.Control;
 using IplsAgent.Runtime;
 using IplsWeb.Hosting;
