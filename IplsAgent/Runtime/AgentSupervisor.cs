@@ -227,7 +227,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
             RuntimeInformation.OSDescription,
             RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
             _config.Hash,
-            System.Text.Encoding.UTF8.GetString(_config.Json))
+            ConfigSecrets.Redact(_config.Json)) // secrets never leave the agent
         {
             Topics = Settings.Topics,
         };
