@@ -1,4 +1,10 @@
 using IplsWeb.Hosting;
+using IplsWeb.Identity;
+
+if (args.Length > 0 && args[0] == CredentialCommand.Name)
+{
+    return CredentialCommand.Run(args, Console.Out, Console.Error);
+}
 
 WebApplication app;
 try

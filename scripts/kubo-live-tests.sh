@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the Kubo transport's live-daemon tests (tests/IplsCore.Tests, trait Category=KuboLive)
-# against a real Kubo daemon instead of the in-test fake.
+# against a real IPFS daemon instead of the in-test fake: Kubo, or js-ipfs 0.66.1 as CI runs it
+# (scripts/ipfs-dev.sh start 1, then pass its API address).
 #
 #   scripts/kubo-live-tests.sh [API_MULTIADDR]      default: $IPLS_KUBO_API, else /ip4/127.0.0.1/tcp/5001
 #
-# The daemon must run Kubo 0.11 or newer with pubsub on (Pubsub.Enabled=true, or the old
+# The daemon must run Kubo 0.11 or newer (or js-ipfs 0.66) with pubsub on (Pubsub.Enabled=true, or the old
 # --enable-pubsub-experiment flag). Exit codes: 0 tests passed, 1 tests failed, 2 no usable daemon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,12 +32,12 @@ fi
 
 # Kubo's RPC API takes POST only; a daemon answers /api/v0/version with its version JSON.
 if ! version=$(curl -sS -X POST --max-time 5 "$url/api/v0/version" 2>&1); then
-  echo "kubo-live-tests: no Kubo daemon answers at $url ($version)" >&2
-  echo "kubo-live-tests: start one (ipfs daemon), or pass its API multiaddr" >&2
+  echo "kubo-live-tests: no IPFS daemon answers at $url ($version)" >&2
+  echo "kubo-live-tests: start one (ipfs daemon, or scripts/ipfs-dev.sh start 1), or pass its API multiaddr" >&2
   exit 2
 fi
 if ! grep -q '"Version"' <<<"$version"; then
-  echo "kubo-live-tests: $url/api/v0/version did not answer like Kubo: $version" >&2
+  echo "kubo-live-tests: $url/api/v0/version did not answer like Kubo or js-ipfs: $version" >&2
   exit 2
 fi
 echo "kubo-live-tests: $url answers $version"
@@ -51,7 +52,8 @@ fi
 
 export IPLS_KUBO_API="$api"
 set +e
-dotnet test tests/IplsCore.Tests -c Release --filter "Category=KuboLive" --logger "console;verbosity=normal"
+# IPLS_TEST_NO_BUILD=1: the caller has built the tests in Release already (scripts/ipfs-check.sh).
+dotnet test tests/IplsCore.Tests -c Release ${IPLS_TEST_NO_BUILD:+--no-build} --filter "Category=KuboLive" --logger "console;verbosity=normal"
 status=$?
 set -e
 [ "$status" -eq 0 ] || exit 1

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using IplsCore.Control;
 using IplsAgent.Logging;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 
@@ -27,6 +26,8 @@ internal sealed partial class ControlClient : IAsyncDisposable
     // Added to from SignalR's Closed callback as well as from Start: a concurrent collection.
     private readonly ConcurrentQueue<Task> _loops = new();
     private long _logMark;
+    private volatile bool _refused;
+    private IReadOnlyDictionary<string, long>? _rejectedAcknowledged;
 
     public ControlClient(
         Uri dashboard,
@@ -51,6 +52,8 @@ internal sealed partial class ControlClient : IAsyncDisposable
             .WithUrl(_hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .WithAutomaticReconnect(new BackoffRetryPolicy(options))
             .Build();
+        _connection.ServerTimeout = options.ServerTimeout;
+        _connection.KeepAliveInterval = options.KeepAliveInterval;
         _connection.On(nameof(IAgentClient.StartAgent), commands.StartAgent);
         _connection.On(nameof(IAgentClient.StopAgent), commands.StopAgent);
         _connection.On(nameof(IAgentClient.RestartAgent), commands.RestartAgent);
@@ -60,6 +63,7 @@ internal sealed partial class ControlClient : IAsyncDisposable
         _connection.Reconnected += async _ =>
         {
             LogConnected(_hub);
+            Registered = false;
             await RegisterAsync(_stopping.Token).ConfigureAwait(false);
         };
         _connection.Reconnecting += ex =>
@@ -91,17 +95,39 @@ internal sealed partial class ControlClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (IsConnected && Registered)
+        {
+            // Say goodbye, so the dashboard records "Left", not "Lost"; a silent hub does not hold the stop up.
+            try
+            {
+                await _connection.InvokeAsync(nameof(IAgentHub.Leaving)).WaitAsync(_options.LeaveTimeout).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogReportFailed(nameof(IAgentHub.Leaving), ex.Message);
+            }
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
             await Task.WhenAll(_loops.ToArray()).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // stopping
+            // Stopping must go on to the leave and the final checkpoint whatever a loop ended with.
+            LogReportFailed("stop", ex.Message);
         }
 
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogReportFailed("close", ex.Message);
+        }
+
         _stopping.Dispose();
     }
 
@@ -147,6 +173,7 @@ internal sealed partial class ControlClient : IAsyncDisposable
         {
             var result = await _connection.InvokeAsync<CommandResult>(nameof(IAgentHub.Register), _registration(), cancellationToken).ConfigureAwait(false);
             Registered = result.Accepted;
+            _refused = !result.Accepted;
             if (!result.Accepted)
             {
                 LogRegistrationRefused(_hub, result.Message);
@@ -156,8 +183,9 @@ internal sealed partial class ControlClient : IAsyncDisposable
                 await ReportAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is HubException or InvalidOperationException or IOException)
+        catch (Exception ex) when (IsTransient(ex, cancellationToken))
         {
+            // The next (re)connection registers again.
             LogReportFailed(nameof(IAgentHub.Register), ex.Message);
         }
     }
@@ -169,7 +197,12 @@ internal sealed partial class ControlClient : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (IsConnected && Registered)
+                if (IsConnected && !Registered && !_refused)
+                {
+                    // Connected but the registration failed (a timeout while it was under way): try again.
+                    await RegisterAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else if (IsConnected && Registered)
                 {
                     await ReportAsync(cancellationToken).ConfigureAwait(false);
                 }
@@ -186,7 +219,9 @@ internal sealed partial class ControlClient : IAsyncDisposable
         try
         {
             var status = await _status(cancellationToken).ConfigureAwait(false);
+            status = status with { RejectedBefore = _rejectedAcknowledged ?? status.RejectedBefore };
             await _connection.InvokeAsync(nameof(IAgentHub.ReportStatus), status, cancellationToken).ConfigureAwait(false);
+            _rejectedAcknowledged = status.Rejected;
             var (lines, mark) = _logs.Since(Interlocked.Read(ref _logMark));
             if (lines.Count > 0)
             {
@@ -194,12 +229,19 @@ internal sealed partial class ControlClient : IAsyncDisposable
                 Interlocked.Exchange(ref _logMark, mark);
             }
         }
-        catch (Exception ex) when (ex is HubException or InvalidOperationException or IOException)
+        catch (Exception ex) when (IsTransient(ex, cancellationToken))
         {
-            // Not connected at this instant; the next tick tries again.
+            // Not connected at this instant, or the hub timed out (TimeoutException); the next tick tries again.
             LogReportFailed(nameof(IAgentHub.ReportStatus), ex.Message);
         }
     }
+
+    /// <summary>
+    /// Anything but our own stop: hub errors, a dropped connection, a "Server timeout" (TimeoutException),
+    /// a cancelled invocation of a closing connection. None of them may end the loops.
+    /// </summary>
+    private static bool IsTransient(Exception ex, CancellationToken stopping) =>
+        ex is not OutOfMemoryException && !(ex is OperationCanceledException && stopping.IsCancellationRequested);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Connected to the dashboard hub {Hub}")]
     private partial void LogConnected(Uri hub);

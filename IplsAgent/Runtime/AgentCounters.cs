@@ -13,6 +13,7 @@ internal sealed class AgentCounters
     private long _trainingQueueDrops;
     private long _samplesWhileUnsynchronized;
     private long _generatorCommandsRejected;
+    private long _generatorMissed;
     private long _generated;
     private int _lastScoreBits = BitConverter.SingleToInt32Bits(float.NaN);
     private int _lastLossBits = BitConverter.SingleToInt32Bits(float.NaN);
@@ -64,6 +65,11 @@ internal sealed class AgentCounters
     public void GeneratorCommandRejected() => Interlocked.Increment(ref _generatorCommandsRejected);
 
     public void GeneratedOne() => Interlocked.Increment(ref _generated);
+
+    /// <summary>Generator samples neither made up nor published (too far behind, or the broker was away).</summary>
+    public long GeneratorMissedTotal => Interlocked.Read(ref _generatorMissed);
+
+    public void GeneratorMissed(long count) => Interlocked.Add(ref _generatorMissed, count);
 
     public void RoundDone(float loss) => Volatile.Write(ref _lastLossBits, BitConverter.SingleToInt32Bits(loss));
 

@@ -10,6 +10,7 @@ using IplsCore.Ipls.Wire;
 using IplsCore.Scaling;
 using IplsCore.Training;
 using IplsCore.Transport;
+using IplsCore.Transport.Kubo;
 using Microsoft.Extensions.Logging;
 
 namespace IplsAgent.Runtime;
@@ -38,6 +39,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
+    private readonly LoopGuard _guard;
     private bool _started;
     private bool _stopped;
 
@@ -47,6 +49,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         _options = options;
         _logger = options.Loggers.CreateLogger("IplsAgent.Runtime");
         _metrics = new ProcessMetrics(options.Time);
+        _guard = new LoopGuard(_logger, options.Time, TimeSpan.FromSeconds(1));
         var (network, scaler) = model;
         _shape = network.Shape;
         _scaler = scaler;
@@ -147,16 +150,16 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         _runner.Start();
         if (_data is not null)
         {
-            _loops.Add(Task.Run(() => SubscribeDataAsync(token), CancellationToken.None));
-            _loops.Add(Task.Run(() => _scoring!.RunAsync(token), CancellationToken.None));
-            _loops.Add(Task.Run(() => _training!.RunAsync(token), CancellationToken.None));
+            _loops.Add(Task.Run(() => _guard.RunAsync("subscribe", SubscribeDataAsync, token), CancellationToken.None));
+            _loops.Add(Task.Run(() => _guard.RunAsync("scoring", _scoring!.RunAsync, token), CancellationToken.None));
+            _loops.Add(Task.Run(() => _guard.RunAsync("training", _training!.RunAsync, token), CancellationToken.None));
             if (_generator is not null)
             {
-                _loops.Add(Task.Run(() => _generator.RunAsync(token), CancellationToken.None));
+                _loops.Add(Task.Run(() => _guard.RunAsync("generator", _generator.RunAsync, token), CancellationToken.None));
             }
         }
 
-        _loops.Add(Task.Run(() => CheckpointPeriodicallyAsync(token), CancellationToken.None));
+        _loops.Add(Task.Run(() => _guard.RunAsync("checkpoint", CheckpointPeriodicallyAsync, token), CancellationToken.None));
         LogStarted(Identity.Id, Identity.Incarnation, _settings.Role, _settings.Vehicle, Controls.Consuming ? "running" : "stopped", AgentTransports.DescribeIpls(_settings));
     }
 
@@ -244,6 +247,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         AddIfPositive(rejected, "malformed:ipls", _iplsTransport.Counters.DroppedMalformed);
         AddIfPositive(rejected, "content:ipls", _iplsTransport.Counters.ContentRejected);
         AddIfPositive(rejected, "score-publish", Counters.ScorePublishFailures);
+        AddIfPositive(rejected, "loop-restarts", _guard.Restarts);
+        AddIfPositive(rejected, "generator:missed", Counters.GeneratorMissedTotal);
         if (view is not null)
         {
             foreach (var (reason, count) in view.Rejected)
@@ -263,6 +268,12 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
             At = time.GetUtcNow(),
             Synchronized = fleet.Synchronized,
             BrokerConnected = (_data ?? _iplsTransport).IsConnected,
+            IplsNetwork = _iplsTransport switch
+            {
+                KuboTransport { Daemon: { } daemon } => "ipfs: " + daemon.Describe(),
+                KuboTransport => null,
+                _ => "mqtt",
+            },
             RoundsDone = _roundsBefore + (_training?.Rounds ?? 0),
             LastLoss = Counters.LastLoss,
             LastScore = Counters.LastScore,
@@ -322,8 +333,14 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         await Task.WhenAll(_loops).ConfigureAwait(false);
         if (_started)
         {
-            await CheckpointAsync(cancellationToken).ConfigureAwait(false);
-            await _runner.StopAsync(leave, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await _runner.StopAsync(leave, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         LogStopped(Identity.Id, leave);

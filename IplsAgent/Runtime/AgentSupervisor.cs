@@ -189,17 +189,23 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         await _commandGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_control is not null)
+            try
             {
-                await _control.DisposeAsync().ConfigureAwait(false);
-                _control = null;
+                if (_control is not null)
+                {
+                    await _control.DisposeAsync().ConfigureAwait(false);
+                }
             }
-
-            if (_runtime is not null)
+            finally
             {
-                await _runtime.StopAsync(leave: true, cancellationToken).ConfigureAwait(false);
-                await _runtime.DisposeAsync().ConfigureAwait(false);
-                _runtime = null;
+                // Whatever the dashboard link did, the agent leaves the fleet and writes its checkpoint.
+                _control = null;
+                if (_runtime is not null)
+                {
+                    await _runtime.StopAsync(leave: true, cancellationToken).ConfigureAwait(false);
+                    await _runtime.DisposeAsync().ConfigureAwait(false);
+                    _runtime = null;
+                }
             }
         }
         finally

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace IplsAgent.Runtime;
 
 /// <summary>
-/// An agent's two connections. IPLS goes over the configured transport: the MQTT broker under
-/// <c>ipls/</c> (<c>transport: mqtt</c>), or the vehicle's Kubo daemon, pubsub topics under
+/// An agent's two connections. IPLS goes over the configured transport: an MQTT broker under
+/// <c>ipls/</c> (<c>transport: mqtt</c>; the data broker unless <c>iplsBrokerip</c>/<c>iplsBrokerport</c> name another), or the vehicle's Kubo daemon, pubsub topics under
 /// <c>ipls/</c> and the model as blocks by CID (<c>transport: ipfs</c>). Sensor data and scores
 /// always use the broker on their reference topics (no prefix), as the reference did, on a client
 /// of their own so a burst of IPLS traffic never delays a score.
@@ -25,7 +25,7 @@ public sealed class AgentTransports : IAgentTransports
         }
 
         // Deltas are a few KB and a model snapshot ~23 KB: 64 KB × 256 queued bounds the worst case to 16 MB.
-        var options = MqttOptions(settings, "ipls/", $"ipls-{agentId}") with { MaxPayloadBytes = 64 * 1024, ReceiveQueueCapacity = 256 };
+        var options = MqttOptions(settings.IplsMqtt, "ipls/", $"ipls-{agentId}") with { MaxPayloadBytes = 64 * 1024, ReceiveQueueCapacity = 256 };
         return MqttTransport.Start(options, loggers.CreateLogger("IplsCore.Transport.Mqtt.Ipls"));
     }
 
@@ -34,7 +34,7 @@ public sealed class AgentTransports : IAgentTransports
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
         // Sensor payloads are capped at 4 KB by the parser; 16 KB × 1024 queued bounds this queue to 16 MB.
-        var options = MqttOptions(settings, string.Empty, $"agent-{agentId}") with { MaxPayloadBytes = 16 * 1024, ReceiveQueueCapacity = 1024 };
+        var options = MqttOptions(settings.Mqtt, string.Empty, $"agent-{agentId}") with { MaxPayloadBytes = 16 * 1024, ReceiveQueueCapacity = 1024 };
         return MqttTransport.Start(options, loggers.CreateLogger("IplsCore.Transport.Mqtt.Data"));
     }
 
@@ -44,11 +44,29 @@ public sealed class AgentTransports : IAgentTransports
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Transport != IplsTransportKind.Ipfs)
         {
-            return $"IPLS over MQTT at {settings.Mqtt.Host}:{settings.Mqtt.Port}";
+            return $"IPLS over MQTT at {settings.IplsMqtt.Host}:{settings.IplsMqtt.Port}";
         }
 
         var options = KuboOptions(settings);
         return $"IPLS over Kubo at {options.ApiUri}, {options.Bootstrappers.Count} bootstrapper(s)";
+    }
+
+    /// <summary>
+    /// For <c>run --check</c>: asks the configured IPFS daemon what it is (Kubo or js-ipfs, version,
+    /// pubsub). A daemon that is not up yet is reported, not an error: the agent waits for it.
+    /// </summary>
+    public static async Task<string> ProbeIpfsDaemonAsync(AgentSettings settings, CancellationToken cancellationToken)
+    {
+        var options = KuboOptions(settings) with { RequestTimeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            var daemon = await KuboTransport.ProbeAsync(options, cancellationToken).ConfigureAwait(false);
+            return $"daemon: {daemon.Describe()}";
+        }
+        catch (KuboException ex)
+        {
+            return $"daemon not answering yet: {ex.Message}";
+        }
     }
 
     /// <summary>The Kubo transport's options from the (already validated) IPFS keys; bad values throw <see cref="ConfigurationException"/>.</summary>
@@ -78,12 +96,12 @@ public sealed class AgentTransports : IAgentTransports
         };
     }
 
-    private static MqttTransportOptions MqttOptions(AgentSettings settings, string prefix, string clientId) => new()
+    private static MqttTransportOptions MqttOptions(MqttSettings broker, string prefix, string clientId) => new()
     {
-        Host = settings.Mqtt.Host,
-        Port = settings.Mqtt.Port,
-        Username = settings.Mqtt.Username,
-        Password = settings.Mqtt.Password,
+        Host = broker.Host,
+        Port = broker.Port,
+        Username = broker.Username,
+        Password = broker.Password,
         TopicPrefix = prefix,
         ClientId = clientId,
     };

@@ -9,7 +9,8 @@ namespace IplsAgent.Runtime;
 
 /// <summary>
 /// The agent's built-in vehicle: publishes synthetic or CSV samples on the sensor topic at a fixed
-/// rate, in normal or anomaly mode (switchable at run time), like the reference generator container.
+/// rate, in normal or anomaly mode (switchable at run time), like the reference generator container,
+/// and with its payloads (values as numeric strings).
 /// </summary>
 internal sealed partial class DataGenerator
 {
@@ -22,6 +23,9 @@ internal sealed partial class DataGenerator
     private readonly RateLimiter _logLimit;
     private readonly ILogger _logger;
     private readonly Lock _sourceGate = new();
+
+    /// <summary>How far behind the generator makes up samples at once (10 s of them); older ones count as missed.</summary>
+    public static readonly TimeSpan MaxCatchUp = TimeSpan.FromSeconds(10);
 
     public DataGenerator(GeneratorSettings settings, string topic, IMessageLink data, AgentCounters counters, TimeProvider time, ILogger logger)
     {
@@ -66,30 +70,53 @@ internal sealed partial class DataGenerator
         }
     }
 
+    /// <summary>
+    /// Publishes at the configured rate. A PeriodicTimer merges ticks it missed (a QoS 1 publish waiting
+    /// for its acknowledgement on a lossy link): the samples due by now are counted from the start and
+    /// the ones behind are made up at once, up to <see cref="MaxCatchUp"/> of them; beyond that, or when
+    /// the broker is not there, they are counted as missed (shown in the status and on the dashboard).
+    /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var period = TimeSpan.FromSeconds(1 / _settings.RateHz);
+        long maxCatchUp = (long)Math.Ceiling(_settings.RateHz * MaxCatchUp.TotalSeconds);
         using var timer = new PeriodicTimer(period, _time);
         var sample = new float[VehicleDataSpec.Features];
+        long start = _time.GetTimestamp();
+        long produced = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                lock (_sourceGate)
+                long due = (long)(_time.GetElapsedTime(start) / period);
+                if (due - produced > maxCatchUp)
                 {
-                    _source.Next(sample);
+                    _counters.GeneratorMissed(due - produced - maxCatchUp);
+                    produced = due - maxCatchUp;
                 }
 
-                try
+                while (produced < due)
                 {
-                    await _data.PublishAsync(_topic, SensorPayload.Write(sample), cancellationToken).ConfigureAwait(false);
-                    _counters.GeneratedOne();
-                }
-                catch (TransportUnavailableException ex)
-                {
-                    if (_logLimit.TryAcquire("publish", out long suppressed))
+                    lock (_sourceGate)
                     {
-                        LogPublishFailed(_topic, ex.Message, suppressed);
+                        _source.Next(sample);
+                    }
+
+                    produced++;
+                    try
+                    {
+                        await _data.PublishAsync(_topic, SensorPayload.WriteAsStrings(sample), cancellationToken).ConfigureAwait(false);
+                        _counters.GeneratedOne();
+                    }
+                    catch (TransportUnavailableException ex)
+                    {
+                        // This one and the rest due now are lost; the next tick starts afresh.
+                        _counters.GeneratorMissed(1 + due - produced);
+                        produced = due;
+                        if (_logLimit.TryAcquire("publish", out long suppressed))
+                        {
+                            LogPublishFailed(_topic, ex.Message, suppressed);
+                        }
                     }
                 }
             }

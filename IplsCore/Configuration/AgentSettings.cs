@@ -26,6 +26,12 @@ public sealed record AgentSettings
 
     public MqttSettings Mqtt { get; init; } = new("localhost", 1883, null, null);
 
+    /// <summary>
+    /// The broker IPLS uses with <c>transport: mqtt</c> (keys <c>iplsBrokerip</c>, <c>iplsBrokerport</c>;
+    /// same credentials): by default the data broker. Its outage pauses federation, never scoring.
+    /// </summary>
+    public MqttSettings IplsMqtt { get; init; } = new("localhost", 1883, null, null);
+
     public string SensorTopic { get; init; } = "vehicle/1";
 
     public string ScoreTopic { get; init; } = "v1/anomaly";

@@ -32,7 +32,8 @@ public static partial class AgentSettingsReader
     public static readonly FrozenSet<string> OwnKeys = FrozenSet.Create(
         StringComparer.Ordinal,
         "agentId", "vehicle", "role", "dashboardUrl", "fleetToken", "fleetTokenFile", "fleetId", "transport", "replication", "threshold",
-        "scoreWith", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator");
+        "scoreWith", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator",
+        "iplsBrokerip", "iplsBrokerport");
 
     private static readonly FrozenSet<string> GeneratorKeys = FrozenSet.Create(
         StringComparer.Ordinal, "enabled", "mode", "rateHz", "normalFile", "anomalyFile", "seed");
@@ -87,7 +88,7 @@ public static partial class AgentSettingsReader
 
         public AgentSettings Build()
         {
-            _vehicle = Int("vehicle", 1, 1, 99_999);
+            _vehicle = Vehicle();
             var role = Role();
             var defaults = new AgentSettings();
             var cadence = new TrainingCadence
@@ -127,7 +128,7 @@ public static partial class AgentSettingsReader
             }
 
             var transport = Choice("transport", "mqtt", "mqtt", "ipfs") == "ipfs" ? IplsTransportKind.Ipfs : IplsTransportKind.Mqtt;
-            string host = Text("mqttBrokerip") ?? "localhost";
+            string host = BrokerHost.ThisHostIfWildcard(Text("mqttBrokerip") ?? "localhost");
             string protocol = Text("mqttProtocol") ?? "tcp://";
             if (protocol is not ("" or "tcp://"))
             {
@@ -151,6 +152,7 @@ public static partial class AgentSettingsReader
                 }
             }
 
+            var mqtt = new MqttSettings(host, Int("mqttPort", 1883, 1, 65535), Text("mqttUsername"), Secret("mqttPassword", "mqttPasswordFile").Value);
             return defaults with
             {
                 AgentId = agentId,
@@ -158,7 +160,8 @@ public static partial class AgentSettingsReader
                 Role = role,
                 ModelPath = Text("modelPath"),
                 ScalerPath = Text("scalerPath"),
-                Mqtt = new MqttSettings(host, Int("mqttPort", 1883, 1, 65535), Text("mqttUsername"), Secret("mqttPassword", "mqttPasswordFile").Value),
+                Mqtt = mqtt,
+                IplsMqtt = mqtt with { Host = Text("iplsBrokerip") ?? mqtt.Host, Port = Int("iplsBrokerport", mqtt.Port, 1, 65535) },
                 SensorTopic = Topic("mqttSubTopic", VehicleTopics.DefaultSensor(_vehicle)),
                 ScoreTopic = Topic("mqttPubTopic", VehicleTopics.DefaultScore(_vehicle)),
                 GeneratorTopic = Topic("generatorTopic", VehicleTopics.DefaultGenerator(_vehicle)),
@@ -176,6 +179,33 @@ public static partial class AgentSettingsReader
                 CheckpointInterval = TimeSpan.FromSeconds(Int("checkpointIntervalSeconds", 60, 5, 86_400)),
                 Generator = Generator(),
             };
+        }
+
+        /// <summary>
+        /// The vehicle: the <c>vehicle</c> key, else the NODE_NUMBER variable (the reference's containers set only
+        /// that), else 1. Both set and different is an error: topics and registration would disagree.
+        /// </summary>
+        private int Vehicle()
+        {
+            bool keySet = !string.IsNullOrEmpty(configuration["vehicle"]);
+            int fromKey = Int("vehicle", 1, 1, 99_999);
+            if (!variables.TryGetValue("NODE_NUMBER", out string? node) || string.IsNullOrWhiteSpace(node))
+            {
+                return fromKey;
+            }
+
+            if (!int.TryParse(node.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int fromNode) || fromNode is < 1 or > 99_999)
+            {
+                Error("NODE_NUMBER", node, "the environment variable must be a vehicle number between 1 and 99999");
+                return fromKey;
+            }
+
+            if (keySet && fromKey != fromNode && !Errors.Exists(e => e.Key == "vehicle"))
+            {
+                Error("vehicle", configuration["vehicle"], $"contradicts NODE_NUMBER = {node} (set one of them, or both alike)");
+            }
+
+            return keySet ? fromKey : fromNode;
         }
 
         private PeerRole Role()

@@ -19,6 +19,9 @@ public sealed record AgentStatusReport
 
     public required bool BrokerConnected { get; init; }
 
+    /// <summary>What carries IPLS: <c>mqtt</c>, or the IPFS daemon as it describes itself (<c>ipfs: js-ipfs 0.18.1, pubsub on</c>); null until known.</summary>
+    public string? IplsNetwork { get; init; }
+
     public required int RoundsDone { get; init; }
 
     public float? LastLoss { get; init; }
@@ -39,6 +42,13 @@ public sealed record AgentStatusReport
 
     /// <summary>Dropped input by kind: sensor payload rejections, IPLS message rejections, full queues.</summary>
     public required IReadOnlyDictionary<string, long> Rejected { get; init; }
+
+    /// <summary>
+    /// <see cref="Rejected"/> as of this agent's previous report that a dashboard acknowledged: the
+    /// dashboard records only the increase as new events, also when it has restarted since (it then
+    /// has no earlier report of its own). Null from agents that predate it.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? RejectedBefore { get; init; }
 
     public required double CpuPercent { get; init; }
 

@@ -13,4 +13,10 @@ public interface IAgentHub
 
     /// <summary>Recent log lines, in batches.</summary>
     Task ReportLogs(IReadOnlyList<AgentLogLine> lines);
+
+    /// <summary>
+    /// Said by an agent that stops on purpose, just before it closes the link: the dashboard records
+    /// "Left". A link that ends without it (kill -9, a crash, a cut cable) is "Lost".
+    /// </summary>
+    Task Leaving();
 }

@@ -3,7 +3,11 @@ using System.Text.Json;
 
 namespace IplsCore.Messages;
 
-/// <summary>The reference score message on <c>v{n}/anomaly</c>: <c>{"anomaly_score":[x],"timestamp":unix_seconds}</c>.</summary>
+/// <summary>
+/// The reference score message on <c>v{n}/anomaly</c>: <c>{"anomaly_score":[x],"timestamp":unix_seconds}</c>,
+/// plus our optional <c>"timestamp_ms"</c> (unix milliseconds, when the score was produced), which the
+/// reference's readers ignore: late scores (queued through an outage) then land at their own time.
+/// </summary>
 public static class ScorePayload
 {
     /// <summary>Writes the message to <paramref name="output"/>; a reused writer keeps the hot path cheap.</summary>
@@ -15,6 +19,7 @@ public static class ScorePayload
         writer.WriteNumberValue(score);
         writer.WriteEndArray();
         writer.WriteNumber("timestamp", at.ToUnixTimeSeconds());
+        writer.WriteNumber("timestamp_ms", at.ToUnixTimeMilliseconds());
         writer.WriteEndObject();
     }
 
@@ -26,10 +31,14 @@ public static class ScorePayload
     }
 
     /// <summary>Reads a score message (the dashboard's side); false when it is not one.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> utf8, out float score, out long timestamp)
+    public static bool TryRead(ReadOnlySpan<byte> utf8, out float score, out long timestamp) => TryRead(utf8, out score, out timestamp, out _);
+
+    /// <summary>Reads a score message with its optional millisecond time (null when absent or not an integer).</summary>
+    public static bool TryRead(ReadOnlySpan<byte> utf8, out float score, out long timestamp, out long? timestampMs)
     {
         score = 0;
         timestamp = 0;
+        timestampMs = null;
         try
         {
             var reader = new Utf8JsonReader(utf8);
@@ -61,6 +70,12 @@ public static class ScorePayload
                 {
                     reader.Read();
                     haveTime = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out timestamp);
+                }
+                else if (reader.ValueTextEquals("timestamp_ms"u8))
+                {
+                    reader.Read();
+                    timestampMs = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long ms) && ms > 0 ? ms : null;
+                    reader.Skip();
                 }
                 else
                 {

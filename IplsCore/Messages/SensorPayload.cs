@@ -116,6 +116,29 @@ public static class SensorPayload
         return buffer.ToArray();
     }
 
+    /// <summary>
+    /// Writes <c>{"value":["-4.39936127",...]}</c>: numeric strings with 8 decimals, exactly as the reference generator
+    /// does, since the reference's Java peer reads each value with <c>getString</c> and refuses JSON numbers.
+    /// </summary>
+    public static byte[] WriteAsStrings(ReadOnlySpan<float> values)
+    {
+        using var buffer = new MemoryStream(16 + (values.Length * 16));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("value");
+            foreach (float v in values)
+            {
+                writer.WriteStringValue(((double)v).ToString("F8", CultureInfo.InvariantCulture));
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
     private static bool TryNumber(ref Utf8JsonReader reader, out double number)
     {
         number = 0;

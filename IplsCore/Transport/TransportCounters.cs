@@ -12,6 +12,7 @@ public sealed class TransportCounters
     private long _droppedMalformed;
     private long _contentRejected;
     private long _publishRetries;
+    private long _publishedToNobody;
 
     public long Published => Interlocked.Read(ref _published);
 
@@ -35,6 +36,11 @@ public sealed class TransportCounters
 
     /// <summary>Publishes the network refused once and that were sent again.</summary>
     public long PublishRetries => Interlocked.Read(ref _publishRetries);
+
+    /// <summary>Publishes that reached no peer because nobody subscribed to the topic yet (js-ipfs says so; Kubo does not).</summary>
+    public long PublishedToNobody => Interlocked.Read(ref _publishedToNobody);
+
+    internal void OnPublishedToNobody() => Interlocked.Increment(ref _publishedToNobody);
 
     internal void OnPublished(int bytes)
     {

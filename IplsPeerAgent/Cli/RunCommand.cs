@@ -70,6 +70,11 @@ internal static class RunCommand
         {
             AgentRuntime.LoadModel(load.Settings);
             string ipls = AgentTransports.DescribeIpls(load.Settings);
+            if (load.Settings.Transport == IplsTransportKind.Ipfs)
+            {
+                ipls += "; " + await AgentTransports.ProbeIpfsDaemonAsync(load.Settings, cancellationToken).ConfigureAwait(false);
+            }
+
             await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings.Vehicle}, role {load.Settings.Role.Name()}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
             return 0;
         }

@@ -15,11 +15,19 @@ namespace IplsWeb.Broker;
 /// </summary>
 public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, ILogger<BrokerIngest> logger)
 {
+    private const long MaxClockSkewMs = 60_000;
+    private const long LateAfterMs = 2_000;
+
     private readonly RateLimiter _reports = new(time, TimeSpan.FromSeconds(10));
 
     public Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         ArgumentNullException.ThrowIfNull(e);
+        if (!e.ProcessPublish)
+        {
+            return Task.CompletedTask; // refused (not permitted for its sender): not the vehicle's data
+        }
+
         string topic = e.ApplicationMessage.Topic;
         if (!fleet.TryResolveTopic(topic, out int vehicle, out var kind))
         {
@@ -29,9 +37,9 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
         if (kind == VehicleTopicKind.Score)
         {
             byte[] payload = e.ApplicationMessage.Payload.ToArray();
-            if (ScorePayload.TryRead(payload, out float score, out _) && float.IsFinite(score))
+            if (ScorePayload.TryRead(payload, out float score, out long seconds, out long? produced) && float.IsFinite(score))
             {
-                fleet.OnScore(vehicle, score, time.GetUtcNow().ToUnixTimeMilliseconds());
+                fleet.OnScore(vehicle, score, ProducedAt(time.GetUtcNow().ToUnixTimeMilliseconds(), seconds, produced));
             }
             else
             {
@@ -53,6 +61,22 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// When the vehicle produced the score: its <c>timestamp_ms</c>; for a reference sender (seconds only)
+    /// its second when the score is late (queued through an outage), else the arrival time, which is finer.
+    /// A time far in the future is a wrong clock: the arrival time is kept.
+    /// </summary>
+    public static long ProducedAt(long arrivedMs, long timestampSeconds, long? timestampMs)
+    {
+        long claimed = timestampMs ?? (timestampSeconds * 1000);
+        if (claimed > arrivedMs + MaxClockSkewMs || claimed <= 0)
+        {
+            return arrivedMs;
+        }
+
+        return timestampMs is not null || arrivedMs - claimed > LateAfterMs ? claimed : arrivedMs;
     }
 
     private void Report(string topic, string clientId, string reason)

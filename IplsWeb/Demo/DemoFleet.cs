@@ -6,6 +6,7 @@ using IplsAgent.Control;
 using IplsAgent.Runtime;
 using IplsCore.Ipls;
 using IplsWeb.Hosting;
+using IplsWeb.Identity;
 
 namespace IplsWeb.Demo;
 
@@ -17,6 +18,7 @@ namespace IplsWeb.Demo;
 public sealed partial class DemoFleet(
     DashboardOptions options,
     FleetSecret secret,
+    VehicleCredentials vehicleCredentials,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggers,
     ILogger<DemoFleet> logger) : IHostedLifecycleService
@@ -149,11 +151,9 @@ public sealed partial class DemoFleet(
                 ["seed"] = vehicle.ToString(CultureInfo.InvariantCulture),
             },
         };
-        if (!options.IsLoopbackOnly)
-        {
-            config["mqttUsername"] = options.BrokerUsername;
-            config["mqttPassword"] = options.BrokerPassword!;
-        }
+        // Each demo agent is its vehicle, as a remote one would be: it may speak only for itself.
+        config["mqttUsername"] = VehicleCredentials.UserName(vehicle);
+        config["mqttPassword"] = vehicleCredentials.Password(vehicle);
 
         return JsonSerializer.Serialize(config);
     }

@@ -16,6 +16,9 @@ public sealed class AgentEntry(AgentRegistration registration)
 
     public bool Connected => ConnectionId is not null;
 
+    /// <summary>The connection on which the agent said it is leaving (a stop on purpose), if any.</summary>
+    public string? LeavingConnectionId { get; set; }
+
     public DateTimeOffset LastSeen { get; set; }
 
     public void AddLogs(IEnumerable<AgentLogLine> lines, int keep)

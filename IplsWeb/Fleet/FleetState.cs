@@ -107,7 +107,8 @@ public sealed class FleetState(TimeProvider time)
 
         foreach (var (kind, count) in status.Rejected)
         {
-            long was = previous?.Rejected.GetValueOrDefault(kind) ?? 0;
+            // The agent's own baseline first: a restarted dashboard has no previous report to compare.
+            long was = status.RejectedBefore?.GetValueOrDefault(kind) ?? previous?.Rejected.GetValueOrDefault(kind) ?? 0;
             if (count > was)
             {
                 Raise(FleetEventKind.Rejected, status.AgentId, $"{count - was} × {kind} (total {count})");
@@ -126,12 +127,23 @@ public sealed class FleetState(TimeProvider time)
         }
     }
 
-    public void OnDisconnected(string connectionId, bool clean)
+    public void OnLeaving(string agentId, string connectionId)
+    {
+        if (_agents.TryGetValue(agentId, out var entry) && entry.ConnectionId == connectionId)
+        {
+            entry.LeavingConnectionId = connectionId;
+        }
+    }
+
+    /// <summary>"Left" when the agent said so first; otherwise (kill -9, crash, cut link, even a clean close) "Lost".</summary>
+    public void OnDisconnected(string connectionId)
     {
         foreach (var entry in _agents.Values.Where(a => a.ConnectionId == connectionId))
         {
             entry.ConnectionId = null;
-            Raise(clean ? FleetEventKind.Left : FleetEventKind.Lost, entry.Registration.AgentId, clean ? "disconnected" : "connection lost");
+            bool left = entry.LeavingConnectionId == connectionId;
+            entry.LeavingConnectionId = null;
+            Raise(left ? FleetEventKind.Left : FleetEventKind.Lost, entry.Registration.AgentId, left ? "left (stopped on purpose)" : "connection lost without a goodbye");
         }
     }
 

@@ -7,6 +7,7 @@ public sealed class TimeWindow<T>(int capacity, Func<T, long> timeOf)
     private readonly Lock _gate = new();
     private int _next;
     private int _count;
+    private long _added;
 
     public int Count
     {
@@ -26,26 +27,49 @@ public sealed class TimeWindow<T>(int capacity, Func<T, long> timeOf)
             _items[_next] = item;
             _next = (_next + 1) % _items.Length;
             _count = Math.Min(_count + 1, _items.Length);
+            _added++;
         }
     }
 
-    /// <summary>The items newer than <paramref name="sinceUnixMs"/>, oldest first.</summary>
+    /// <summary>The items newer than <paramref name="sinceUnixMs"/>, oldest first (late arrivals sorted into place).</summary>
     public T[] Since(long sinceUnixMs)
     {
         lock (_gate)
         {
             var result = new List<T>(_count);
             int start = (_next - _count + _items.Length) % _items.Length;
+            bool ordered = true;
             for (int i = 0; i < _count; i++)
             {
                 var item = _items[(start + i) % _items.Length];
                 if (timeOf(item) > sinceUnixMs)
                 {
+                    ordered &= result.Count == 0 || timeOf(result[^1]) <= timeOf(item);
                     result.Add(item);
                 }
             }
 
-            return [.. result];
+            return ordered ? [.. result] : [.. result.OrderBy(timeOf)];
+        }
+    }
+
+    /// <summary>
+    /// The items added after <paramref name="mark"/> (in arrival order, whatever their time) and the new
+    /// mark: a live view that follows this sees late data too, which <see cref="Since"/> by time would skip.
+    /// </summary>
+    public (T[] Items, long Mark) AddedAfter(long mark)
+    {
+        lock (_gate)
+        {
+            int fresh = (int)Math.Min(_count, Math.Max(0, _added - mark));
+            var result = new T[fresh];
+            int start = (_next - fresh + _items.Length) % _items.Length;
+            for (int i = 0; i < fresh; i++)
+            {
+                result[i] = _items[(start + i) % _items.Length];
+            }
+
+            return (result, _added);
         }
     }
 }

@@ -40,6 +40,21 @@ public sealed class HistoryStore : IAsyncDisposable
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await using (var command = connection.CreateCommand())
+        {
+            // A QoS 1 redelivery is the same score at the same produced time: one row. Files from before
+            // this index are de-duplicated once, when it is made.
+            command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'scores_unique'";
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                command.CommandText = """
+                    DELETE FROM scores WHERE rowid NOT IN (SELECT MIN(rowid) FROM scores GROUP BY vehicle, at_ms, score);
+                    CREATE UNIQUE INDEX scores_unique ON scores (vehicle, at_ms, score);
+                    """;
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         return new HistoryStore(connection, path);
     }
 
@@ -55,7 +70,7 @@ public sealed class HistoryStore : IAsyncDisposable
             {
                 await using var insert = _connection.CreateCommand();
                 insert.Transaction = transaction;
-                insert.CommandText = "INSERT INTO scores (vehicle, at_ms, score) VALUES ($v, $t, $s)";
+                insert.CommandText = "INSERT OR IGNORE INTO scores (vehicle, at_ms, score) VALUES ($v, $t, $s)";
                 var v = insert.Parameters.Add("$v", SqliteType.Integer);
                 var t = insert.Parameters.Add("$t", SqliteType.Integer);
                 var s = insert.Parameters.Add("$s", SqliteType.Real);

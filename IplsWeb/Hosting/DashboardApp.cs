@@ -6,6 +6,7 @@ using IplsWeb.Demo;
 using IplsWeb.Fleet;
 using IplsWeb.History;
 using IplsWeb.Hubs;
+using IplsWeb.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
@@ -29,6 +30,10 @@ public static class DashboardApp
             throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
         }
 
+        // Before anything touches the data directory: a second dashboard on it stops here.
+        var dataLock = DataDirectoryLock.Acquire(options.DataDirectory);
+        builder.Services.AddSingleton(_ => dataLock); // created by a factory: the container disposes it
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(new FleetSecret(FleetTokenStore.Resolve(options)));
         builder.Services.AddSingleton(TimeProvider.System);
         var runtimeSettings = new RuntimeSettings(options);
@@ -41,7 +46,11 @@ public static class DashboardApp
         });
         builder.Services.AddSingleton<BrokerIngest>();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new VehicleCredentials(IdentityKeyStore.Resolve(options.Identity, options.DataDirectory), options.Identity.Generations));
         builder.Services.AddSingleton<BrokerAuthentication>();
+        builder.Services.AddSingleton<BrokerAuthorization>();
+        builder.Services.AddSingleton<EmptyClientIdGuard>();
+        builder.Services.AddKeyedSingleton(SignInEndpoints.ThrottleKey, (sp, _) => new AuthThrottle(options.Identity.Throttle, sp.GetRequiredService<TimeProvider>()));
         if (!options.IsLoopbackOnly)
         {
             builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(cookie =>
@@ -69,13 +78,23 @@ public static class DashboardApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.HttpPort);
-            kestrel.Listen(address, options.MqttPort, listen => listen.UseMqtt());
+            kestrel.Listen(address, options.MqttPort, listen =>
+            {
+                listen.Use(next =>
+                {
+                    var guard = listen.ApplicationServices.GetRequiredService<EmptyClientIdGuard>();
+                    return connection => guard.InvokeAsync(connection, next);
+                });
+                listen.UseMqtt();
+            });
         });
         // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
         // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
         builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
             .WithMaxPendingMessagesPerClient(options.Broker.MaxPendingPerClient)
             .WithPendingMessagesOverflowStrategy(MQTTnet.Server.MqttPendingMessagesOverflowStrategy.DropNewMessage));
+        builder.Services.AddSingleton<BrokerShutdown>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerShutdown>());
         builder.Services.AddSingleton<DeliveryFlowControl>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryFlowControl>());
         builder.Services.AddMqttConnectionHandler();
@@ -87,6 +106,8 @@ public static class DashboardApp
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
+        app.Services.GetRequiredService<DataDirectoryLock>();
+        app.Lifetime.ApplicationStopped.Register(dataLock.Dispose);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
@@ -105,11 +126,16 @@ public static class DashboardApp
         app.MapMqtt("/mqtt");
         app.UseMqttServer(server =>
         {
+            // Permissions first: a refused publish is neither held for, nor stored, nor delivered.
+            var authorization = app.Services.GetRequiredService<BrokerAuthorization>();
+            server.InterceptingPublishAsync += authorization.OnPublishAsync;
+            server.InterceptingSubscriptionAsync += authorization.OnSubscribeAsync;
             var flow = app.Services.GetRequiredService<DeliveryFlowControl>();
             server.InterceptingPublishAsync += flow.OnPublishAsync;
             server.ApplicationMessageEnqueuedOrDroppedAsync += flow.OnEnqueuedOrDroppedAsync;
             server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync;
             server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
+            server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerShutdown>().OnValidatingConnectionAsync;
         });
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         if (!options.IsLoopbackOnly)

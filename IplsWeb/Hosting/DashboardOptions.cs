@@ -25,10 +25,28 @@ public sealed record DashboardOptions
 
     public HistoryOptions History { get; init; } = new();
 
+    /// <summary>Names of the four sensor features as the UI shows them; default the reference frontend's.</summary>
+    public string[]? SensorNames { get; init; }
+
+    /// <summary>The names in use: <see cref="SensorNames"/>, or Front Shock, Rear Shock, Seat, Engine Vibration.</summary>
+    public IReadOnlyList<string> Sensors => SensorNames is { Length: > 0 } names ? names : ["Front Shock", "Rear Shock", "Seat", "Engine Vibration"];
+
+    /// <summary>Per-vehicle broker identities, the compatibility mode and sign-in/connect throttling.</summary>
+    public IplsWeb.Identity.IdentityOptions Identity { get; init; } = new();
+
+    /// <summary>
+    /// The most SIGTERM may take: MQTT clients are closed at once, the history gets its final flush,
+    /// and whatever is still open after this is cut.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(4);
+
     /// <summary>Password for the UI sign-in. Required (no default) when bound to anything but loopback.</summary>
     public string? AdminPassword { get; init; }
 
-    /// <summary>MQTT credentials the broker demands when bound to anything but loopback.</summary>
+    /// <summary>
+    /// The shared MQTT credential: the operator's in per-vehicle mode (reads everything, switches generators,
+    /// never speaks for a vehicle), everyone's in compatibility mode (see <see cref="Identity"/>).
+    /// </summary>
     public string BrokerUsername { get; init; } = "ipls";
 
     public string? BrokerPassword { get; init; }
@@ -55,10 +73,17 @@ public sealed record DashboardOptions
             problems.Add($"Dashboard:AdminPassword: required when bound to {BindAddress} (not loopback); there is no default password");
         }
 
-        if (!IsLoopbackOnly && string.IsNullOrEmpty(BrokerPassword))
+        if (!IsLoopbackOnly && string.IsNullOrEmpty(BrokerPassword) && Identity.Mode == IplsWeb.Identity.BrokerIdentityMode.Compatibility)
         {
-            problems.Add($"Dashboard:BrokerPassword: required when bound to {BindAddress} (not loopback): the broker then demands credentials");
+            problems.Add($"Dashboard:BrokerPassword: required in compatibility mode when bound to {BindAddress} (not loopback): the broker then demands the shared credential");
         }
+
+        if (SensorNames is { Length: > 0 } names && (names.Length != 4 || names.Any(string.IsNullOrWhiteSpace)))
+        {
+            problems.Add($"Dashboard:SensorNames: four non-empty names, one per feature (got {names.Length})");
+        }
+
+        problems.AddRange(Identity.Problems());
 
         problems.AddRange(Broker.Problems());
         problems.AddRange(History.Problems());

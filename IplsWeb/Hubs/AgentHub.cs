@@ -38,7 +38,7 @@ public sealed partial class AgentHub(FleetState fleet, FleetSecret secret, ILogg
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        fleet.OnDisconnected(Context.ConnectionId, exception is null);
+        fleet.OnDisconnected(Context.ConnectionId);
         await base.OnDisconnectedAsync(exception).ConfigureAwait(false);
     }
 
@@ -72,6 +72,16 @@ public sealed partial class AgentHub(FleetState fleet, FleetSecret secret, ILogg
         if (Context.Items.TryGetValue(AgentIdKey, out var id) && id is string agentId)
         {
             fleet.OnLogs(agentId, lines);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task Leaving()
+    {
+        if (Context.Items.TryGetValue(AgentIdKey, out var id) && id is string agentId)
+        {
+            fleet.OnLeaving(agentId, Context.ConnectionId);
         }
 
         return Task.CompletedTask;

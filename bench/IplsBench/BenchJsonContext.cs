@@ -7,4 +7,6 @@ namespace IplsBench;
 [JsonSerializable(typeof(Agent.AgentFigures))]
 [JsonSerializable(typeof(List<Broker.BrokerFigures>))]
 [JsonSerializable(typeof(List<Dashboard.DashboardFigures>))]
+[JsonSerializable(typeof(Ipfs.IpfsFigures))]
+[JsonSerializable(typeof(Identity.GuessingFigures))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -8,6 +8,8 @@ var root = new RootCommand("IPLS benchmarks. Run with -c Release; each subcomman
     IplsBench.Agent.AgentCommand.Create(),
     IplsBench.Broker.BrokerCommand.Create(),
     IplsBench.Dashboard.DashboardCommand.Create(),
+    IplsBench.Ipfs.IpfsCommand.Create(),
+    IplsBench.Identity.GuessingCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

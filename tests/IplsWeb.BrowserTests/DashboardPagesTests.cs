@@ -133,6 +133,8 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await _page.GotoAsync(new Uri(_host!.Url, "vehicles/1").ToString());
         await Assertions.Expect(_page.Locator("[data-testid=score-chart-1] svg").First).ToBeVisibleAsync();
         await Assertions.Expect(_page.Locator("[data-testid=sensor-chart] svg").First).ToBeVisibleAsync();
+        await Assertions.Expect(_page.Locator("[data-testid=sensor-values]")).ToContainTextAsync("Front Shock"); // the reference frontend's names
+        await Assertions.Expect(_page.Locator("[data-testid=sensor-values]")).ToContainTextAsync("Engine Vibration");
         await Assertions.Expect(_page.Locator("[data-testid=history-chart] svg").First).ToBeVisibleAsync();
         await Assertions.Expect(_page.GetByText(new System.Text.RegularExpressions.Regex(@"\d+ scores in \d+ buckets"))).ToBeVisibleAsync();
 

@@ -15,9 +15,11 @@ public sealed partial class DashboardSecurityTests
     public void OffLoopback_WithoutPasswords_DoesNotStart_AndSaysWhatIsMissing()
     {
         var ex = Assert.Throws<DashboardConfigurationException>(() => DashboardApp.Build(["--Dashboard:BindAddress=0.0.0.0", $"--Dashboard:DataDirectory={Path.GetTempPath()}"]));
+        var compatibility = Assert.Throws<DashboardConfigurationException>(() => DashboardApp.Build(["--Dashboard:BindAddress=0.0.0.0", "--Dashboard:Identity:Mode=Compatibility", $"--Dashboard:DataDirectory={Path.GetTempPath()}"]));
 
         Assert.Contains("Dashboard:AdminPassword", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Dashboard:BrokerPassword", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Dashboard:BrokerPassword", ex.Message, StringComparison.Ordinal); // per-vehicle mode: the shared credential is optional (the operator's)
+        Assert.Contains("Dashboard:BrokerPassword", compatibility.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,7 +69,23 @@ public sealed partial class DashboardSecurityTests
         Assert.Contains(host.Fleet.Events(), e => e.Kind == FleetEventKind.Rejected && e.Subject == "broker");
     }
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient http, string password)
+    [Theory]
+    [InlineData("/\\evil.example")]
+    [InlineData("//evil.example")]
+    [InlineData("https://evil.example/")]
+    public async Task SignIn_WithAForeignReturnUrl_GoesHome_NeverAnError(string returnUrl)
+    {
+        await using var host = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0, extra: OffLoopback);
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        using var http = new HttpClient(handler) { BaseAddress = host.Url };
+
+        var response = await SignInAsync(http, "correct-horse", returnUrl); // "/\\evil.example" answered 500
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.ToString());
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient http, string password, string returnUrl = "/agents")
     {
         // The form carries an antiforgery token (and its cookie); read it from the sign-in page like a browser.
         string form = await http.GetStringAsync("/login?returnUrl=%2Fagents");
@@ -76,7 +94,7 @@ public sealed partial class DashboardSecurityTests
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["password"] = password,
-            ["returnUrl"] = "/agents",
+            ["returnUrl"] = returnUrl,
             ["__RequestVerificationToken"] = token,
         });
         return await http.PostAsync("/auth/login", content);

@@ -189,8 +189,18 @@ public sealed partial class IplsNode
         }
 
         // Heartbeats from every live member arrive within a couple of intervals; if none of them
-        // holds a model, nobody can send us one and we are the first.
-        if (_listeningSince is { } since && now - since >= _options.HeartbeatInterval * 2.5 && !AnyMemberHasModel())
+        // holds a model, nobody can send us one and we are the first. Only time the loop was running
+        // counts: on a starved machine ticks come late (each gap counts at most half an interval),
+        // and the heartbeats and offers of live members may still be waiting to be read.
+        if (_listeningSince is not null)
+        {
+            var step = now - _lastJoinTick;
+            var most = _options.HeartbeatInterval / 2;
+            _listened += step < most ? step : most;
+            _lastJoinTick = now;
+        }
+
+        if (_listeningSince is not null && _listened >= _options.HeartbeatInterval * 2.5 && !AnyMemberHasModel())
         {
             MarkSynchronized(now, "first member with a model");
             return;

@@ -41,6 +41,10 @@ public sealed partial class IplsNode : IIplsNodeView
 
     // When the driver confirmed the control subscription: only from then on does silence mean "alone".
     private DateTimeOffset? _listeningSince;
+
+    // Listening time that counts towards "first member": only while this node's loop was running.
+    private TimeSpan _listened;
+    private DateTimeOffset _lastJoinTick;
     private DateTimeOffset _lastHeartbeat = DateTimeOffset.MinValue;
     private DateTimeOffset _lastStateRequest = DateTimeOffset.MinValue;
     private long _stateNonce;
@@ -351,6 +355,8 @@ public sealed partial class IplsNode : IIplsNodeView
         }
 
         _listeningSince = now;
+        _lastJoinTick = now;
+        _listened = TimeSpan.Zero;
         if (!IsSynchronized)
         {
             // Requests sent before the subscription was live may have gone unanswered unseen.

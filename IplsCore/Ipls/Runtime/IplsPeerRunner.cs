@@ -176,7 +176,7 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
                     {
                         command();
                     }
-                    catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or Engine.NonFiniteValueException)
+                    catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
                     {
                         // One bad command (say, a malformed local delta) must not stop the node.
                         LogCommandFailed(_node.Id, ex.Message);
@@ -230,9 +230,10 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
                         break;
                 }
             }
-            catch (TransportUnavailableException ex)
+            catch (Exception ex) when (ex is not OutOfMemoryException && !(ex is OperationCanceledException && token.IsCancellationRequested))
             {
-                // The protocol tolerates lost messages; a later heartbeat or round makes up for it.
+                // Unreachable broker or daemon, a timeout, anything: the protocol tolerates lost
+                // messages, a later heartbeat or round makes up for it, and the loop must go on.
                 LogActionFailed(_node.Id, action.GetType().Name, ex.Message);
             }
         }
@@ -245,13 +246,13 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
             string id = await _transport.PutContentAsync(store.Content, token).ConfigureAwait(false);
             Post(() => _node.OnContentStored(store.Nonce, id, store.Content, _time.GetUtcNow()));
         }
-        catch (TransportUnavailableException ex)
-        {
-            LogActionFailed(_node.Id, nameof(StoreContentAction), ex.Message);
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
             // stopping
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogActionFailed(_node.Id, nameof(StoreContentAction), ex.Message);
         }
     }
 
@@ -259,7 +260,17 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
     {
         try
         {
-            byte[]? content = await _transport.GetContentAsync(fetch.ContentId, token).ConfigureAwait(false);
+            byte[]? content;
+            try
+            {
+                content = await _transport.GetContentAsync(fetch.ContentId, token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException && ex is not OperationCanceledException)
+            {
+                LogActionFailed(_node.Id, nameof(FetchContentAction), ex.Message);
+                content = null;
+            }
+
             Post(() =>
             {
                 if (content is null)

@@ -40,6 +40,14 @@ internal sealed class KuboClient(HttpClient http, TimeSpan requestTimeout)
     public Task<KuboVersion> VersionAsync(CancellationToken cancellationToken) =>
         CallAsync("version", KuboQuery.Empty, null, KuboJsonContext.Default.KuboVersion, cancellationToken);
 
+    /// <summary>Which daemon this is (<c>version</c>, then <c>id</c>).</summary>
+    public async Task<IpfsDaemonInfo> IdentifyAsync(CancellationToken cancellationToken)
+    {
+        var version = await VersionAsync(cancellationToken).ConfigureAwait(false);
+        var identity = await IdAsync(null, cancellationToken).ConfigureAwait(false);
+        return IpfsDaemonInfo.From(version, identity);
+    }
+
     /// <summary>Publishes one message (the file part's bytes are the message, Kubo ≥ 0.11).</summary>
     public async Task PubsubPublishAsync(string topic, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -106,11 +114,17 @@ internal sealed class KuboClient(HttpClient http, TimeSpan requestTimeout)
         return answer.Strings ?? [];
     }
 
-    /// <summary>Stores one raw block with Kubo's defaults (CIDv1, raw, sha2-256, not pinned) and returns the CID Kubo gave it.</summary>
+    /// <summary>
+    /// Stores one raw block (CIDv1, raw, sha2-256, not pinned) and returns the CID the daemon gave it.
+    /// Both codec flags are sent: Kubo reads <c>cid-codec</c> and still accepts the deprecated
+    /// <c>format</c> next to <c>cid-codec=raw</c> (core/commands/block.go); js-ipfs ignores
+    /// <c>cid-codec</c> and without <c>format=raw</c> stores a dag-pb CIDv0.
+    /// </summary>
     public async Task<string> BlockPutAsync(ReadOnlyMemory<byte> block, CancellationToken cancellationToken)
     {
         using var body = new KuboFilePart("block", block);
-        var answer = await CallAsync("block/put", KuboQuery.Empty, body, KuboJsonContext.Default.KuboBlockStat, cancellationToken).ConfigureAwait(false);
+        var query = KuboQuery.Empty.Add("cid-codec", "raw").Add("format", "raw");
+        var answer = await CallAsync("block/put", query, body, KuboJsonContext.Default.KuboBlockStat, cancellationToken).ConfigureAwait(false);
         return answer.Key;
     }
 
@@ -285,29 +299,21 @@ internal sealed class KuboClient(HttpClient http, TimeSpan requestTimeout)
             body = [];
         }
 
-        if (response.Content.Headers.ContentType?.MediaType == "application/json")
+        // Kubo answers command errors as JSON and requests refused before the command as plain text;
+        // js-ipfs answers both as JSON. Read JSON whenever the body is JSON, whatever the content type says.
+        if (LooksLikeJsonObject(body))
         {
             try
             {
                 var error = JsonSerializer.Deserialize(body, KuboJsonContext.Default.KuboErrorBody);
                 if (error?.Message is { } message)
                 {
-                    if (message.Contains("pubsub feature not enabled", StringComparison.Ordinal))
-                    {
-                        return new KuboPubsubDisabledException(command, response.StatusCode, message, error.Code);
-                    }
-
-                    if (message.Contains("validation ignored", StringComparison.Ordinal))
-                    {
-                        return new KuboValidationIgnoredException(command, response.StatusCode, message, error.Code);
-                    }
-
-                    return new KuboException(command, response.StatusCode, message, error.Code);
+                    return Classify(command, response.StatusCode, message, error.Code);
                 }
             }
             catch (JsonException)
             {
-                // Not Kubo's error shape: report the text below.
+                // Not the daemons' error shape: report the text below.
             }
         }
 
@@ -315,6 +321,41 @@ internal sealed class KuboClient(HttpClient http, TimeSpan requestTimeout)
         return (int)response.StatusCode is >= 400 and < 500
             ? new KuboRequestRejectedException(command, response.StatusCode, text.Length == 0 ? $"HTTP {(int)response.StatusCode}" : text)
             : new KuboException(command, response.StatusCode, text.Length == 0 ? $"HTTP {(int)response.StatusCode}" : text, null);
+    }
+
+    private static KuboException Classify(string command, HttpStatusCode status, string message, int? code)
+    {
+        if (message.Contains("pubsub feature not enabled", StringComparison.Ordinal))
+        {
+            return new KuboPubsubDisabledException(command, status, message, code);
+        }
+
+        if (message.Contains("validation ignored", StringComparison.Ordinal))
+        {
+            return new KuboValidationIgnoredException(command, status, message, code);
+        }
+
+        if (message.Contains("InsufficientPeers", StringComparison.Ordinal))
+        {
+            return new KuboNoTopicPeersException(command, status, message, code);
+        }
+
+        return new KuboException(command, status, message, code);
+    }
+
+    private static bool LooksLikeJsonObject(byte[] body)
+    {
+        foreach (byte b in body)
+        {
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                continue;
+            }
+
+            return b == (byte)'{';
+        }
+
+        return false;
     }
 
     private static string Excerpt(byte[] body)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace IplsCore.Transport.Kubo;
@@ -18,22 +17,8 @@ internal sealed record KuboIdentity(
     public bool PubsubEnabled => Protocols?.Any(p => p.StartsWith("/meshsub/", StringComparison.Ordinal) || p.StartsWith("/floodsub/", StringComparison.Ordinal)) ?? false;
 }
 
-/// <summary><c>version</c>.</summary>
-internal sealed record KuboVersion(string Version, string? Commit, string? Repo, string? System, string? Golang)
-{
-    /// <summary>Kubo 0.11 changed pubsub to multibase topics and fields and a multipart publish; older daemons speak another wire format.</summary>
-    public bool HasMultibasePubsub
-    {
-        get
-        {
-            string[] parts = Version.Split('.', '-');
-            return parts.Length >= 2
-                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int major)
-                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int minor)
-                && (major > 0 || minor >= 11);
-        }
-    }
-}
+/// <summary><c>version</c> (js-ipfs has no <c>System</c> and <c>Golang</c>).</summary>
+internal sealed record KuboVersion(string Version, string? Commit, string? Repo, string? System, string? Golang);
 
 /// <summary><c>{"Strings":[…]}</c>: pubsub/ls, pubsub/peers, swarm/connect.</summary>
 internal sealed record KuboStrings(IReadOnlyList<string>? Strings);

@@ -18,6 +18,9 @@ namespace IplsCore.Transport.Kubo;
 /// </summary>
 public sealed partial class KuboTransport : IIplsTransport
 {
+    /// <summary>Publishes js-ipfs refuses for want of topic peers are sent again this often (0.15 s, then 0.3 s).</summary>
+    private const int NoTopicPeersRetries = 2;
+
     private readonly KuboTransportOptions _options;
     private readonly ILogger _logger;
     private readonly HttpClient _http;
@@ -34,6 +37,7 @@ public sealed partial class KuboTransport : IIplsTransport
     private readonly KuboSwarmKeeper _swarm;
     private Task? _maintenance;
     private volatile string? _lastError;
+    private volatile IpfsDaemonInfo? _daemon;
 
     private KuboTransport(KuboTransportOptions options, ILogger logger, TimeProvider time)
     {
@@ -66,6 +70,9 @@ public sealed partial class KuboTransport : IIplsTransport
     /// <summary>The daemon's peer id once it has answered; messages from it are ours and are not delivered.</summary>
     public string? PeerId => _identity.Task.IsCompletedSuccessfully ? _identity.Task.Result : null;
 
+    /// <summary>The daemon as it described itself (implementation, version); null until it answered.</summary>
+    public IpfsDaemonInfo? Daemon => _daemon;
+
     /// <summary>Bootstrapper connections this transport made (for status and tests).</summary>
     public int SwarmConnects => _swarm.Connects;
 
@@ -89,6 +96,17 @@ public sealed partial class KuboTransport : IIplsTransport
         var transport = new KuboTransport(options, logger ?? NullLogger.Instance, time ?? TimeProvider.System);
         transport._maintenance = Task.Run(() => transport.MaintainAsync(transport._stopping.Token), CancellationToken.None);
         return transport;
+    }
+
+    /// <summary>
+    /// Asks the daemon at <see cref="KuboTransportOptions.ApiUri"/> once what it is, without starting a
+    /// transport (for <c>run --check</c>). Throws <see cref="KuboException"/> when it refuses or does not answer.
+    /// </summary>
+    public static async Task<IpfsDaemonInfo> ProbeAsync(KuboTransportOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var http = KuboClient.CreateHttpClient(options.ApiUri, options.RequestTimeout);
+        return await new KuboClient(http, options.RequestTimeout).IdentifyAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Waits until the daemon has told us its identity (or throws <see cref="TransportUnavailableException"/> after <paramref name="timeout"/>).</summary>
@@ -160,6 +178,18 @@ public sealed partial class KuboTransport : IIplsTransport
                     return true;
                 },
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransportUnavailableException ex) when (ex.InnerException is KuboNoTopicPeersException noPeers)
+        {
+            // Nobody subscribes yet (peers still joining, or a daemon just restarted): Kubo would have
+            // answered 200 and sent it nowhere. Lost like any pubsub message; the protocol repeats itself.
+            Counters.OnPublishedToNobody();
+            if (_logLimit.TryAcquire("no-topic-peers", out long suppressed))
+            {
+                LogNoTopicPeers(fullTopic, noPeers.KuboMessage, suppressed);
+            }
+
+            return;
         }
         finally
         {
@@ -363,6 +393,7 @@ public sealed partial class KuboTransport : IIplsTransport
                 {
                     KuboUnreachableException => true,
                     KuboValidationIgnoredException => retryValidationIgnored && args.AttemptNumber < _options.ValidationIgnoredRetries,
+                    KuboNoTopicPeersException => retryValidationIgnored && args.AttemptNumber < NoTopicPeersRetries,
                     _ => false,
                 }),
                 MaxRetryAttempts = int.MaxValue,
@@ -371,8 +402,14 @@ public sealed partial class KuboTransport : IIplsTransport
                 Delay = _options.ReconnectMinDelay,
                 MaxDelay = _options.ReconnectMaxDelay,
                 // The validator race clears as soon as the other publish is through: retry quickly.
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
-                    args.Outcome.Exception is KuboValidationIgnoredException ? TimeSpan.FromMilliseconds(20 * (args.AttemptNumber + 1)) : null),
+                // A mesh forms within a moment after a daemon (re)started: a short second chance, no more,
+                // so a lone bootstrapper's loop is not held up.
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Exception switch
+                {
+                    KuboValidationIgnoredException => TimeSpan.FromMilliseconds(20 * (args.AttemptNumber + 1)),
+                    KuboNoTopicPeersException => TimeSpan.FromMilliseconds(150 * (args.AttemptNumber + 1)),
+                    _ => null,
+                }),
                 OnRetry = args =>
                 {
                     string error = args.Outcome.Exception?.Message ?? "unknown";
@@ -463,20 +500,20 @@ public sealed partial class KuboTransport : IIplsTransport
 
     private async ValueTask<string> IdentifyAsync(CancellationToken token)
     {
-        var version = await Client.VersionAsync(token).ConfigureAwait(false);
-        var identity = await Client.IdAsync(null, token).ConfigureAwait(false);
-        LogIdentified(_options.ApiUri.ToString(), version.Version, identity.Id, identity.PubsubEnabled);
-        if (!version.HasMultibasePubsub)
+        var daemon = await Client.IdentifyAsync(token).ConfigureAwait(false);
+        _daemon = daemon;
+        LogIdentified(_options.ApiUri.ToString(), daemon.ImplementationName, daemon.Version, daemon.PeerId, daemon.PubsubEnabled);
+        if (!daemon.HasMultibasePubsub)
         {
-            LogOldDaemon(version.Version);
+            LogOldDaemon(daemon.Version);
         }
 
-        if (!identity.PubsubEnabled)
+        if (!daemon.PubsubEnabled)
         {
             LogPubsubDisabled("the daemon lists no pubsub protocol; start it with Pubsub.Enabled=true");
         }
 
-        return identity.Id;
+        return daemon.PeerId;
     }
 
     /// <summary>
@@ -508,8 +545,8 @@ public sealed partial class KuboTransport : IIplsTransport
         }
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Kubo {Api}: version {Version}, peer {PeerId}, pubsub {PubsubEnabled}")]
-    private partial void LogIdentified(string api, string version, string peerId, bool pubsubEnabled);
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "IPFS daemon at {Api}: {Implementation} {Version}, peer {PeerId}, pubsub {PubsubEnabled}")]
+    private partial void LogIdentified(string api, string implementation, string version, string peerId, bool pubsubEnabled);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Kubo {Api} not answering (attempt {Attempt}): {Error}")]
     private partial void LogDaemonUnreachable(string api, int attempt, string error);
@@ -534,6 +571,9 @@ public sealed partial class KuboTransport : IIplsTransport
 
     [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "Kubo pubsub: the daemon no longer lists {Topic}; subscribing again")]
     private partial void LogSubscriptionLost(string topic);
+
+    [LoggerMessage(EventId = 1114, Level = LogLevel.Debug, Message = "Kubo pubsub: no peer subscribes to {Topic} yet, message not sent ({Error}; {Suppressed} similar lines held back)")]
+    private partial void LogNoTopicPeers(string topic, string error, long suppressed);
 
     [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Kubo swarm/subscription check failed: {Error} ({Suppressed} similar lines held back)")]
     private partial void LogMaintenanceFailed(string error, long suppressed);

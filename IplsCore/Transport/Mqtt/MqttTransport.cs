@@ -44,8 +44,8 @@ public sealed partial class MqttTransport : IIplsTransport
             .WithSocketBuffers()
             .WithClientId(string.IsNullOrEmpty(options.ClientId) ? "ipls-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) : options.ClientId)
             .WithCleanSession(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(5));
+            .WithKeepAlivePeriod(options.KeepAlivePeriod)
+            .WithTimeout(options.CommunicationTimeout);
         if (options.Username is not null)
         {
             builder = builder.WithCredentials(options.Username, options.Password ?? string.Empty);

@@ -27,6 +27,16 @@ public sealed record MqttTransportOptions
 
     public TimeSpan ReconnectMinDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Idle time after which the client pings the broker. A dead link is noticed after this plus
+    /// <see cref="CommunicationTimeout"/> (≈ 8 s, was 15 s + 5 s); a busy connection never pings at
+    /// all, an idle one sends 2 bytes every 5 s.
+    /// </summary>
+    public TimeSpan KeepAlivePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a connect, ping or acknowledgement may take before the link counts as lost.</summary>
+    public TimeSpan CommunicationTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     public int MaxPayloadBytes { get; init; } = 256 * 1024;
@@ -51,9 +61,10 @@ public sealed record MqttTransportOptions
             throw new ConfigurationException(nameof(TopicPrefix), TopicPrefix, "must not contain MQTT wildcards");
         }
 
-        if (PublishTimeout <= TimeSpan.Zero || ContentTimeout <= TimeSpan.Zero || ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay)
+        if (PublishTimeout <= TimeSpan.Zero || ContentTimeout <= TimeSpan.Zero || ReconnectMinDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectMinDelay
+            || KeepAlivePeriod < TimeSpan.FromSeconds(1) || CommunicationTimeout <= TimeSpan.Zero)
         {
-            throw new ConfigurationException(nameof(PublishTimeout), PublishTimeout, "timeouts and delays must be positive, ReconnectMaxDelay ≥ ReconnectMinDelay");
+            throw new ConfigurationException(nameof(PublishTimeout), PublishTimeout, "timeouts and delays must be positive, KeepAlivePeriod ≥ 1 s, ReconnectMaxDelay ≥ ReconnectMinDelay");
         }
 
         if (MaxPayloadBytes is < 1024 or > 1024 * 1024 - 1024)

@@ -208,7 +208,14 @@ export function append(id, series) {
     const points = series[i] ?? [];
     if (points.length > 0) {
       any = true;
-      for (const p of points) entry.state.data[i].push(p);
+      const data = entry.state.data[i];
+      let late = false;
+      for (const p of points) {
+        late ||= data.length > 0 && p[0] < data[data.length - 1][0];
+        data.push(p);
+      }
+      // Late data (queued through an outage) goes in place, not at the end.
+      if (late) data.sort((a, b) => a[0] - b[0]);
     }
   });
   if (!any) return;

@@ -12,9 +12,10 @@ internal static class AgentCommand
         var seconds = new Option<double>("--seconds") { Description = "Measuring time after a 5 s warm-up, in seconds.", DefaultValueFactory = _ => 60.0 };
         var rate = new Option<double>("--rate") { Description = "Samples per second from the agent's generator.", DefaultValueFactory = _ => 4.0 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table." };
+        var hub = new Option<bool>("--hub") { Description = "With the real dashboard (hub connection, embedded broker) and its demo fleet (2 peers, a bootstrapper) as IPLS peers." };
         var command = new Command("agent", "Run one ipls-agent process against an in-process MQTT broker; measure its peak memory, CPU, scores and rounds.")
         {
-            seconds, rate, json,
+            seconds, rate, json, hub,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -29,7 +30,7 @@ internal static class AgentCommand
             AgentFigures figures;
             try
             {
-                figures = await AgentBenchmark.RunAsync(TimeSpan.FromSeconds(s), hz, cancellationToken).ConfigureAwait(false);
+                figures = await AgentBenchmark.RunAsync(TimeSpan.FromSeconds(s), hz, parse.GetValue(hub), cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException e)
             {
@@ -60,6 +61,7 @@ internal static class AgentCommand
         table.AddRow("mean CPU (% of one core)", $"{f.CpuPercentMean:F2}", $"< {AgentBenchmark.CpuTargetPercent:G}");
         table.AddRow("scores received (whole run)", $"{f.Scores:N0}", "-");
         table.AddRow("rounds completed", $"{f.Rounds:N0}", "-");
+        table.AddRow("dashboard hub, IPLS peers", f.Hub ? $"yes, {f.IplsPeers}" : "no, 0", "-");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("[grey]CPU is measured after a 5 s warm-up, sampled every 500 ms; memory is VmRSS over the whole run.[/]");
     }

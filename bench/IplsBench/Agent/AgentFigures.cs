@@ -8,4 +8,6 @@ internal sealed record AgentFigures(
     [property: JsonPropertyName("scores")] long Scores,
     [property: JsonPropertyName("rounds")] int Rounds,
     [property: JsonPropertyName("seconds")] double Seconds,
-    [property: JsonPropertyName("rate_hz")] double RateHz);
+    [property: JsonPropertyName("rate_hz")] double RateHz,
+    [property: JsonPropertyName("hub")] bool Hub,
+    [property: JsonPropertyName("ipls_peers")] int IplsPeers);

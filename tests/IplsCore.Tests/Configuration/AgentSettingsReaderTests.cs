@@ -46,7 +46,7 @@ public class AgentSettingsReaderTests
         Assert.Equal(3, s.Vehicle);
         Assert.Equal("vehicle/3", s.SensorTopic);
         Assert.Equal("v3/anomaly", s.ScoreTopic);
-        Assert.Equal(new MqttSettings("0.0.0.0", 7883, null, null), s.Mqtt);
+        Assert.Equal(new MqttSettings("127.0.0.1", 7883, null, null), s.Mqtt); // the reference's 0.0.0.0 means this host
         Assert.Equal(3, s.Cadence.Epochs);
         Assert.Equal(0.001f, s.Cadence.LearningRate);
         Assert.Equal(32, s.Cadence.UpdateFrequency);

@@ -188,10 +188,37 @@ public class IplsNodeTests
         node.OnSubscribed(Options.ControlTopic, now);
         Assert.Contains(node.DrainActions(), a => a is PublishAction p && p.Topic == Options.ControlTopic);
 
-        node.Tick(now + (Options.HeartbeatInterval * 2));
+        TickEvery(node, ref now, TimeSpan.FromMilliseconds(250), Options.HeartbeatInterval * 2);
         Assert.False(node.IsSynchronized);
-        node.Tick(now + (Options.HeartbeatInterval * 3));
+        TickEvery(node, ref now, TimeSpan.FromMilliseconds(250), Options.HeartbeatInterval);
         Assert.True(node.IsSynchronized);
+    }
+
+    [Fact]
+    public void FirstMember_OnAStarvedLoop_ListensLonger()
+    {
+        // A busy machine: the node's loop runs every 2 s instead of every 250 ms. Wall-clock silence
+        // then said "first member" while live members' heartbeats were still waiting to be read.
+        var start = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+        var node = new IplsNode(Options, "busy", PeerRole.Peer, 1, MessageCodec.FromToken("0123456789abcdef-token"), Model(1f));
+        node.Start(start);
+        var now = start;
+        node.OnSubscribed(Options.ControlTopic, now);
+        TickEvery(node, ref now, Options.HeartbeatInterval * 2, Options.HeartbeatInterval * 6);
+        Assert.False(node.IsSynchronized);
+
+        TickEvery(node, ref now, TimeSpan.FromMilliseconds(250), Options.HeartbeatInterval * 3);
+        Assert.True(node.IsSynchronized);
+    }
+
+    private static void TickEvery(IplsNode node, ref DateTimeOffset now, TimeSpan step, TimeSpan duration)
+    {
+        var end = now + duration;
+        while (now < end)
+        {
+            now += step;
+            node.Tick(now);
+        }
     }
 
     [Fact]

@@ -87,6 +87,24 @@ public class PayloadTests
         Assert.False(ScorePayload.TryRead("{\"anomaly_score\":[\"x\"],\"timestamp\":1}"u8, out _, out _));
     }
 
+    [Fact]
+    public void Score_CarriesItsMillisecondTime_AndReferencePayloadsReadWithout()
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_250);
+
+        var bytes = ScorePayload.Write(0.5f, at);
+
+        using var doc = JsonDocument.Parse(bytes);
+        Assert.Equal(1_764_000_000, doc.RootElement.GetProperty("timestamp").GetInt64());
+        Assert.Equal(1_764_000_000_250, doc.RootElement.GetProperty("timestamp_ms").GetInt64());
+        Assert.True(ScorePayload.TryRead(bytes, out _, out _, out long? ms));
+        Assert.Equal(1_764_000_000_250, ms);
+        Assert.True(ScorePayload.TryRead("{\"anomaly_score\":[0.1],\"timestamp\":1764000000}"u8, out _, out _, out ms));
+        Assert.Null(ms);
+        Assert.True(ScorePayload.TryRead("{\"anomaly_score\":[0.1],\"timestamp\":1764000000,\"timestamp_ms\":\"soon\"}"u8, out _, out _, out ms));
+        Assert.Null(ms);
+    }
+
     [Theory]
     [InlineData("{\"mode\":\"anomaly\"}", PayloadRejection.None, GeneratorMode.Anomaly)]
     [InlineData("{\"mode\":\"NORMAL\"}", PayloadRejection.None, GeneratorMode.Normal)]

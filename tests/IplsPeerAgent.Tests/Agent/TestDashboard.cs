@@ -67,6 +67,8 @@ internal sealed class HubRecorder(string fleetToken)
 
     public int RefusedConnections;
 
+    public int Goodbyes;
+
     public AgentStatusReport? LastStatus(string agentId) => Statuses.LastOrDefault(s => s.AgentId == agentId);
 }
 
@@ -102,6 +104,12 @@ internal sealed class TestAgentHub(HubRecorder recorder) : Hub<IAgentClient>, IA
     public Task ReportStatus(AgentStatusReport status)
     {
         recorder.Statuses.Enqueue(status);
+        return Task.CompletedTask;
+    }
+
+    public Task Leaving()
+    {
+        Interlocked.Increment(ref recorder.Goodbyes);
         return Task.CompletedTask;
     }
 

@@ -3,6 +3,7 @@ using IplsCore.Engine;
 using IplsCore.Tests.Configuration;
 using IplsCore.Tests.Persistence.Reference;
 using IplsCore.Tests.Transport;
+using IplsCore.Tests.Transport.Kubo;
 using MQTTnet.Server;
 
 namespace IplsPeerAgent.Tests.Cli;
@@ -30,7 +31,7 @@ public sealed class RunCommandTests : IDisposable
         var run = await CliRun.InvokeAsync("run", "--config", ReferencePeerConfig(), "--set", "fleetToken=0123456789abcdef0123", "--set", "vehicle=4", "--check");
 
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("vehicle 4, role peer, broker 0.0.0.0:7883", run.Output, StringComparison.Ordinal);
+        Assert.Contains("vehicle 4, role peer, broker 127.0.0.1:7883", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,7 +56,27 @@ public sealed class RunCommandTests : IDisposable
             "--set", "ipfsBootstrapperAddresses:0=/dns4/kubo-boot/tcp/4001", "--set", "ipfsBootstrapperIds:0=12D3KooWLYpE4mJQqT4WsmxkSDhnLPwiYsywoYxG9GaNN6KWhvSj", "--check");
 
         Assert.True(run.ExitCode == 0, run.Error);
-        Assert.Contains("broker localhost:1883, IPLS over Kubo at http://kubo-peer1:5001/, 1 bootstrapper(s)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("broker localhost:1883, IPLS over Kubo at http://kubo-peer1:5001/, 1 bootstrapper(s); daemon not answering yet: ", run.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FakeIpfsDialect.Kubo, "daemon: Kubo 0.41.0, pubsub on")]
+    [InlineData(FakeIpfsDialect.JsIpfs, "daemon: js-ipfs 0.18.1, pubsub on")]
+    public async Task Check_TheIpfsTransport_SaysWhichDaemonAnswers(FakeIpfsDialect dialect, string expected)
+    {
+        var network = new FakeKuboNetwork();
+        var daemon = await network.StartDaemonAsync(dialect: dialect);
+        try
+        {
+            var run = await CliRun.InvokeAsync("run", "--set", "fleetToken=0123456789abcdef0123", "--set", "transport=ipfs", "--set", "ipfsAddress=" + daemon.ApiMultiaddr, "--check");
+
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.Contains($"IPLS over Kubo at {daemon.ApiUri}, 0 bootstrapper(s); {expected}", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await network.StopAsync();
+        }
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class DashboardClockTests
         using var client = new MqttClientFactory().CreateMqttClient();
         await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", host.MqttPort).Build());
 
-        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("v3/anomaly").WithPayload(Encoding.UTF8.GetBytes("{\"anomaly_score\":[0.5],\"timestamp\":1764000000}")).Build());
+        await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("v3/anomaly").WithPayload(Encoding.UTF8.GetBytes($"{{\"anomaly_score\":[0.5],\"timestamp\":{clock.GetUtcNow().ToUnixTimeSeconds()}}}")).Build());
         await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("v4/anomaly").WithPayload(Encoding.UTF8.GetBytes("garbage")).Build());
 
         await Eventually.TrueAsync(() => host.Fleet.Vehicle(3).ScoresReceived == 1, "the score is ingested");

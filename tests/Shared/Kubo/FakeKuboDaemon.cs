@@ -19,6 +19,8 @@ namespace IplsCore.Tests.Transport.Kubo;
 /// Records every request for byte-level assertions and lets tests break things: end or drop
 /// subscription streams, lose subscriptions silently, turn pubsub off, answer "validation ignored",
 /// corrupt blocks, inject raw stream lines, refuse swarm dials.
+/// With <see cref="FakeIpfsDialect.JsIpfs"/> it answers as js-ipfs 0.66.1 does where that differs
+/// (measured against a real one, see <see cref="FakeIpfsDialect"/>).
 /// </summary>
 internal sealed partial class FakeKuboDaemon
 {
@@ -31,8 +33,9 @@ internal sealed partial class FakeKuboDaemon
     private int _publishesInFlight;
     private int _validationIgnored;
 
-    private FakeKuboDaemon(FakeKuboNetwork network, WebApplication app, string peerId, string swarmAddress)
+    private FakeKuboDaemon(FakeKuboNetwork network, WebApplication app, string peerId, string swarmAddress, FakeIpfsDialect dialect)
     {
+        Dialect = dialect;
         _network = network;
         _app = app;
         PeerId = peerId;
@@ -40,6 +43,10 @@ internal sealed partial class FakeKuboDaemon
     }
 
     public string PeerId { get; }
+
+    public FakeIpfsDialect Dialect { get; }
+
+    private bool Js => Dialect == FakeIpfsDialect.JsIpfs;
 
     /// <summary>Where other daemons "dial" it (a label; nothing listens there).</summary>
     public string SwarmAddress { get; }
@@ -81,13 +88,13 @@ internal sealed partial class FakeKuboDaemon
         }
     }
 
-    public static async Task<FakeKuboDaemon> StartAsync(FakeKuboNetwork network, string peerId, string swarmAddress, int? port)
+    public static async Task<FakeKuboDaemon> StartAsync(FakeKuboNetwork network, string peerId, string swarmAddress, int? port, FakeIpfsDialect dialect = FakeIpfsDialect.Kubo)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port ?? 0));
         var app = builder.Build();
-        var daemon = new FakeKuboDaemon(network, app, peerId, swarmAddress);
+        var daemon = new FakeKuboDaemon(network, app, peerId, swarmAddress, dialect);
         app.Run(daemon.HandleAsync);
         await app.StartAsync();
         var address = app.Urls.Single();
@@ -132,6 +139,10 @@ internal sealed partial class FakeKuboDaemon
 
     /// <summary>Writes a raw line to this daemon's subscribers of <paramref name="topic"/>.</summary>
     public void Inject(string topic, string line) => Deliver(topic, line);
+
+    /// <summary>A message published on the network, in this daemon's dialect (js-ipfs adds the author's key and signature).</summary>
+    public void DeliverPublication(string topic, string line) =>
+        Deliver(topic, Js ? line[..^1] + ",\"signature\":\"" + KuboFixtures.Multibase(SHA256.HashData(Encoding.UTF8.GetBytes(line))) + "\",\"key\":\"" + KuboFixtures.JsKey + "\"}" : line);
 
     public void Deliver(string topic, string line)
     {
@@ -179,6 +190,20 @@ internal sealed partial class FakeKuboDaemon
         await context.Response.WriteAsync(text);
     }
 
+    /// <summary>A request refused before the command runs: Kubo says it in plain text, js-ipfs as a JSON error with Code 1.</summary>
+    private Task Refuse(HttpContext context, int status, string text) =>
+        Js ? Json(context, status, JsonSerializer.Serialize(new Dictionary<string, object> { ["Message"] = JsRefusal(status), ["Code"] = status == 404 ? 3 : 1, ["Type"] = "error" })) : Text(context, status, text);
+
+    /// <summary>js-ipfs' messages are generic: any bad argument is "Invalid request query input".</summary>
+    private static string JsRefusal(int status) => status switch
+    {
+        400 => "Invalid request query input",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Error",
+    };
+
     private static void CommonHeaders(HttpResponse response)
     {
         response.Headers["Access-Control-Allow-Headers"] = "X-Stream-Output, X-Chunked-Output, X-Content-Length";
@@ -189,14 +214,14 @@ internal sealed partial class FakeKuboDaemon
     }
 
     /// <summary>The topic of <c>arg</c>, decoded as Kubo ≥ 0.11 does; null after answering Kubo's error.</summary>
-    private static async Task<string?> TopicArgAsync(HttpContext context, bool required)
+    private async Task<string?> TopicArgAsync(HttpContext context, bool required)
     {
         string? arg = context.Request.Query["arg"].FirstOrDefault();
         if (arg is null)
         {
             if (required)
             {
-                await Text(context, 400, "argument \"topic\" is required");
+                await Refuse(context, 400, "argument \"topic\" is required");
             }
 
             return required ? null : string.Empty;
@@ -225,12 +250,12 @@ internal sealed partial class FakeKuboDaemon
     }
 
     /// <summary>The one file part of a request, which must be exactly the fixtures' form; null after answering 400.</summary>
-    private static async Task<byte[]?> FilePartAsync(HttpContext context, RecordedKuboRequest request)
+    private async Task<byte[]?> FilePartAsync(HttpContext context, RecordedKuboRequest request)
     {
         var match = context.Request.ContentType is { } type ? MultipartType().Match(type) : Match.Empty;
         if (!match.Success)
         {
-            await Text(context, 400, "file argument 'data' is required");
+            await Refuse(context, 400, "file argument 'data' is required");
             return null;
         }
 
@@ -239,7 +264,7 @@ internal sealed partial class FakeKuboDaemon
         var part = MultipartPart().Match(text);
         if (!part.Success || part.Groups["b1"].Value != boundary || part.Groups["b2"].Value != boundary)
         {
-            await Text(context, 400, "fake kubo: the multipart body is not one file part in the contract's form");
+            await Refuse(context, 400, "fake kubo: the multipart body is not one file part in the contract's form");
             return null;
         }
 
@@ -279,13 +304,13 @@ internal sealed partial class FakeKuboDaemon
         if (request.Method != "POST")
         {
             context.Response.Headers["Allow"] = "OPTIONS, POST";
-            await Text(context, 405, "405 - Method Not Allowed");
+            await Refuse(context, 405, "405 - Method Not Allowed");
             return;
         }
 
         if (request.Origin is not null || request.UserAgent?.StartsWith("Mozilla", StringComparison.Ordinal) == true)
         {
-            await Text(context, 403, "403 - Forbidden");
+            await Refuse(context, 403, "403 - Forbidden");
             return;
         }
 
@@ -295,7 +320,7 @@ internal sealed partial class FakeKuboDaemon
                 await IdAsync(context);
                 break;
             case "/api/v0/version":
-                await Json(context, 200, KuboFixtures.Version);
+                await Json(context, 200, Js ? KuboFixtures.JsVersion : KuboFixtures.Version);
                 break;
             case "/api/v0/pubsub/pub":
                 await PublishAsync(context, request);
@@ -328,7 +353,7 @@ internal sealed partial class FakeKuboDaemon
                 await BootstrapRemoveAsync(context, request.Path.EndsWith("/all", StringComparison.Ordinal) || context.Request.Query["all"] == "true");
                 break;
             default:
-                await Text(context, 404, "404 page not found");
+                await Refuse(context, 404, "404 page not found");
                 break;
         }
     }
@@ -338,12 +363,12 @@ internal sealed partial class FakeKuboDaemon
         string? arg = context.Request.Query["arg"].FirstOrDefault();
         if (arg is null)
         {
-            await Json(context, 200, KuboFixtures.IdJson(PeerId, PubsubEnabled));
+            await Json(context, 200, KuboFixtures.IdJson(PeerId, PubsubEnabled, Js ? KuboFixtures.JsAgentVersion : "kubo/0.41.0"));
             return;
         }
 
         var other = _network.ByPeerId(arg);
-        await (other is null ? Error(context, "invalid peer id") : Json(context, 200, KuboFixtures.IdJson(other.PeerId, other.PubsubEnabled)));
+        await (other is null ? Error(context, "invalid peer id") : Json(context, 200, KuboFixtures.IdJson(other.PeerId, other.PubsubEnabled, other.Js ? KuboFixtures.JsAgentVersion : "kubo/0.41.0")));
     }
 
     private async Task PublishAsync(HttpContext context, RecordedKuboRequest request)
@@ -379,6 +404,12 @@ internal sealed partial class FakeKuboDaemon
             }
 
             Interlocked.Exchange(ref _validationIgnored, 0);
+            if (Js && !_network.HasSubscriberInReach(this, topic))
+            {
+                await Error(context, KuboFixtures.JsInsufficientPeers(topic));
+                return;
+            }
+
             _network.Publish(this, topic, payload);
             await Json(context, 200, string.Empty, chunked: true);
         }
@@ -411,6 +442,11 @@ internal sealed partial class FakeKuboDaemon
             context.Response.ContentType = "application/json";
             context.Response.Headers["X-Chunked-Output"] = "1";
             await context.Response.StartAsync(context.RequestAborted); // headers go out at once: subscribed
+            if (Js)
+            {
+                await context.Response.WriteAsync("{}\n", context.RequestAborted); // js-ipfs opens every stream with an empty object
+            }
+
             await context.Response.Body.FlushAsync(context.RequestAborted);
             await foreach (var item in subscriber.Events.Reader.ReadAllAsync(context.RequestAborted))
             {
@@ -448,7 +484,7 @@ internal sealed partial class FakeKuboDaemon
         }
 
         var topics = _subscribers.Values.Where(s => !s.Lost).Select(s => s.Topic).Distinct().Select(KuboFixtures.Multibase).ToList();
-        await Json(context, 200, KuboFixtures.Strings(topics.Count == 0 ? null : topics));
+        await Json(context, 200, KuboFixtures.Strings(topics.Count == 0 && !Js ? null : topics));
     }
 
     private async Task PeersAsync(HttpContext context)
@@ -484,7 +520,24 @@ internal sealed partial class FakeKuboDaemon
             return;
         }
 
-        string cid = ComputeRawCid(block);
+        // Kubo: cid-codec (default raw); the deprecated format next to an empty or raw cid-codec wins
+        // (core/commands/block.go). js-ipfs: format only (default dag-pb, CIDv0); cid-codec is ignored.
+        string? format = context.Request.Query["format"].FirstOrDefault();
+        string? codec = context.Request.Query["cid-codec"].FirstOrDefault();
+        if (!Js && !string.IsNullOrEmpty(format) && !string.IsNullOrEmpty(codec) && codec != "raw")
+        {
+            await Error(context, "unable to use \"format\" (deprecated) and a custom \"cid-codec\" at the same time");
+            return;
+        }
+
+        string effective = Js ? format ?? "dag-pb" : !string.IsNullOrEmpty(format) ? format : codec ?? "raw";
+        if (effective is not ("raw" or "dag-pb" or "v0" or "protobuf"))
+        {
+            await Error(context, $"fake kubo: codec {effective} not modelled");
+            return;
+        }
+
+        string cid = effective == "raw" ? ComputeRawCid(block) : ComputeCidV0(block);
         _network.Blocks[cid] = block;
         await Json(context, 200, $"{{\"Key\":\"{cid}\",\"Size\":{KuboFixtures.Int(block.Length)}}}", chunked: true);
     }
@@ -494,12 +547,18 @@ internal sealed partial class FakeKuboDaemon
         string? cid = context.Request.Query["arg"].FirstOrDefault();
         if (cid is null)
         {
-            await Text(context, 400, "argument \"cid\" is required");
+            await Refuse(context, 400, "argument \"cid\" is required");
             return;
         }
 
         if (!LooksLikeCid(cid))
         {
+            if (Js)
+            {
+                await Refuse(context, 400, "invalid cid");
+                return;
+            }
+
             await Error(context, $"invalid path \"{cid}\": path does not have enough components");
             return;
         }
@@ -535,12 +594,14 @@ internal sealed partial class FakeKuboDaemon
         var peers = _network.ConnectedTo(this).OrderBy(d => d.SwarmAddress, StringComparer.Ordinal).ToList();
         if (peers.Count == 0)
         {
-            await Json(context, 200, """{"Peers":null}""");
+            await Json(context, 200, Js ? """{"Peers":[]}""" : """{"Peers":null}""");
             return;
         }
 
         const string identify = """{"ID":"","PublicKey":"","Addresses":null,"AgentVersion":"","Protocols":null}""";
-        string list = string.Join(',', peers.Select(d => $"{{\"Addr\":\"{d.SwarmAddress}\",\"Peer\":\"{d.PeerId}\",\"Identify\":{identify}}}"));
+        string list = string.Join(',', peers.Select(d => Js
+            ? $"{{\"Addr\":\"{d.SwarmAddress}\",\"Peer\":\"{d.PeerId}\"}}"
+            : $"{{\"Addr\":\"{d.SwarmAddress}\",\"Peer\":\"{d.PeerId}\",\"Identify\":{identify}}}"));
         await Json(context, 200, $"{{\"Peers\":[{list}]}}");
     }
 
@@ -560,7 +621,7 @@ internal sealed partial class FakeKuboDaemon
             var target = _network.ByPeerId(id);
             if (target is null || target.RefuseDials || target.SwarmAddress != address[..at])
             {
-                await Error(context, $"connect {id} failure: failed to dial: failed to dial {id}: all dials failed\n  * [{address[..at]}] dial tcp4: connect: connection refused");
+                await Error(context, Js ? "All promises were rejected" : $"connect {id} failure: failed to dial: failed to dial {id}: all dials failed\n  * [{address[..at]}] dial tcp4: connect: connection refused");
                 return;
             }
 
@@ -618,6 +679,22 @@ internal sealed partial class FakeKuboDaemon
         }
 
         await Json(context, 200, JsonSerializer.Serialize(new Dictionary<string, object> { ["Peers"] = removed }));
+    }
+
+    /// <summary>CIDv0 (base58btc sha2-256 multihash), what js-ipfs gives a block put without <c>format</c>.</summary>
+    private static string ComputeCidV0(byte[] block)
+    {
+        const string alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+        byte[] multihash = [0x12, 0x20, .. SHA256.HashData(block)];
+        var value = new System.Numerics.BigInteger([.. multihash.Reverse(), 0]);
+        var text = new StringBuilder();
+        while (value > 0)
+        {
+            text.Insert(0, alphabet[(int)(value % 58)]);
+            value /= 58;
+        }
+
+        return text.ToString(); // the multihash starts with 0x12: no leading zero bytes
     }
 
     /// <summary>CIDv1 raw sha2-256 in base32, computed here independently of the library.</summary>

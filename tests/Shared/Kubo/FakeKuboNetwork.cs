@@ -28,7 +28,7 @@ internal sealed class FakeKuboNetwork
         _ => "12D3KooW" + new string([.. SHA256.HashData(Encoding.UTF8.GetBytes($"peer {index}")).Concat(SHA256.HashData(Encoding.UTF8.GetBytes($"peer {index}!"))).Take(44).Select(b => Base58[b % Base58.Length])]),
     };
 
-    public async Task<FakeKuboDaemon> StartDaemonAsync(int? port = null)
+    public async Task<FakeKuboDaemon> StartDaemonAsync(int? port = null, FakeIpfsDialect dialect = FakeIpfsDialect.Kubo)
     {
         int index;
         lock (_gate)
@@ -36,7 +36,7 @@ internal sealed class FakeKuboNetwork
             index = _daemons.Count;
         }
 
-        var daemon = await FakeKuboDaemon.StartAsync(this, PeerId(index), $"/ip4/127.0.0.1/tcp/{4001 + index}", port);
+        var daemon = await FakeKuboDaemon.StartAsync(this, PeerId(index), $"/ip4/127.0.0.1/tcp/{4001 + index}", port, dialect);
         lock (_gate)
         {
             _daemons.Add(daemon);
@@ -97,9 +97,13 @@ internal sealed class FakeKuboNetwork
         string line = KuboFixtures.SubLine(from.PeerId, data, seqno, topic);
         foreach (var daemon in reached)
         {
-            daemon.Deliver(topic, line);
+            daemon.DeliverPublication(topic, line);
         }
     }
+
+    /// <summary>Whether <paramref name="from"/> or a daemon connected to it subscribes to <paramref name="topic"/> (js-ipfs refuses a publish otherwise).</summary>
+    public bool HasSubscriberInReach(FakeKuboDaemon from, string topic) =>
+        from.OpenStreams(topic) > 0 || ConnectedTo(from).Any(d => d.OpenStreams(topic) > 0);
 
     public async Task StopAsync()
     {

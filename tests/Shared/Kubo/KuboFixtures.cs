@@ -37,6 +37,21 @@ internal static class KuboFixtures
 
     public const string Version = """{"Version":"0.41.0","Commit":"3d1e5f2","Repo":"18","System":"amd64/linux","Golang":"go1.26.2"}""";
 
+    // js-ipfs 0.66.1 (ipfs-core 0.18.1) where it differs from Kubo, as measured against a real daemon.
+
+    public const string JsVersion = """{"Version":"0.18.1","Commit":"","Repo":"12","ipfs-core":"0.18.1","interface-ipfs-core":"^0.158.1","ipfs-http-client":"^60.0.1"}""";
+
+    /// <summary>What js-ipfs' <c>block/put</c> gives <c>hello world\n</c> without <c>format</c>: dag-pb CIDv0 of the bytes (measured).</summary>
+    public const string V0Block = "QmZjTnYw2TFhn9Nn7tjmPSoTBoY7YRkwPzwSrSbabY24Kp";
+
+    public const string JsAgentVersion = "js-ipfs/0.18.1";
+
+    /// <summary>js-ipfs' 500 message for a publish to a topic neither it nor a connected peer subscribes to (Kubo: 200).</summary>
+    public static string JsInsufficientPeers(string topic) => $"Failed to publish to topic {topic}: PublishError.InsufficientPeers";
+
+    /// <summary>The author's public key as js-ipfs adds it to every stream line (multibase protobuf key).</summary>
+    public const string JsKey = "uCAESIHq8HjKiRjH8iWmGPOFrRpe-R63PrMxqHoh26ybX3wzU";
+
     public static byte[] HelloWorld => "hello world\n"u8.ToArray();
 
     /// <summary>u + base64url without padding, written out the long way.</summary>
@@ -85,7 +100,9 @@ internal static class KuboFixtures
         return $"{{\"from\":\"{from}\",{dataPart}\"seqno\":\"{Multibase(seq)}\",\"topicIDs\":[\"{Multibase(topic)}\"]}}";
     }
 
-    public static string IdJson(string peerId, bool pubsub)
+    public static string IdJson(string peerId, bool pubsub) => IdJson(peerId, pubsub, "kubo/0.41.0");
+
+    public static string IdJson(string peerId, bool pubsub, string agentVersion)
     {
         string[] protocols = pubsub
             ? ["/floodsub/1.0.0", "/ipfs/bitswap/1.2.0", "/ipfs/id/1.0.0", "/ipfs/id/push/1.0.0", "/ipfs/kad/1.0.0", "/ipfs/ping/1.0.0", "/meshsub/1.0.0", "/meshsub/1.1.0", "/meshsub/1.2.0"]
@@ -95,7 +112,7 @@ internal static class KuboFixtures
             ["ID"] = peerId,
             ["PublicKey"] = "CAESIOkRBOWQ/pemtfyewpgVVpG+Y99nvth1gS55t9morick",
             ["Addresses"] = new[] { $"/ip4/10.0.0.11/tcp/4001/p2p/{peerId}", $"/ip4/127.0.0.1/tcp/4001/p2p/{peerId}" },
-            ["AgentVersion"] = "kubo/0.41.0",
+            ["AgentVersion"] = agentVersion,
             ["Protocols"] = protocols,
         });
     }

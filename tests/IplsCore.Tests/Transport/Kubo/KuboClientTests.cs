@@ -89,15 +89,22 @@ public sealed class KuboClientTests : IAsyncLifetime
     {
         _daemon.Intercept = async context =>
         {
+            if (context.Request.Path != "/api/v0/version")
+            {
+                return false;
+            }
+
             await context.Response.WriteAsync($"{{\"Version\":\"{version}\",\"Commit\":\"675f8bd\",\"Repo\":\"13\",\"System\":\"amd64/linux\",\"Golang\":\"go1.19.1\"}}\n");
             return true;
         };
 
         var answer = await _client.VersionAsync(CancellationToken.None);
+        var daemon = await _client.IdentifyAsync(CancellationToken.None);
 
         AssertPlainPost(Last("version"), "POST /api/v0/version");
         Assert.Equal(version, answer.Version);
-        Assert.Equal(multibase, answer.HasMultibasePubsub);
+        Assert.Equal(IpfsImplementation.Kubo, daemon.Implementation);
+        Assert.Equal(multibase, daemon.HasMultibasePubsub);
     }
 
     [Fact]
@@ -226,7 +233,7 @@ public sealed class KuboClientTests : IAsyncLifetime
         byte[] block = await _client.BlockGetAsync(cid, TimeSpan.FromSeconds(5), 1024, CancellationToken.None);
 
         Assert.Equal(KuboFixtures.Raw, cid);
-        Assert.Equal("POST /api/v0/block/put", put.Line);
+        Assert.Equal("POST /api/v0/block/put?cid-codec=raw&format=raw", put.Line);
         Assert.Equal(KuboFixtures.MultipartBody(put.Boundary, "block", KuboFixtures.HelloWorld), put.Body);
         AssertPlainPost(Last("block/get"), $"POST /api/v0/block/get?arg={KuboFixtures.Raw}&timeout=5s");
         Assert.Equal(KuboFixtures.HelloWorld, block);
