@@ -29,7 +29,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private readonly NetworkShape _shape;
     private readonly MinMaxScaler _scaler;
     private readonly IIplsTransport _iplsTransport;
-    private readonly IIplsTransport? _data;
+    private readonly IMessageLink? _data;
     private readonly IplsPeerRunner _runner;
     private readonly ScoringLoop? _scoring;
     private readonly TrainingLoop? _training;
@@ -114,6 +114,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
     public IplsPeerRunner Runner => _runner;
 
+    /// <summary>The generator's mode (null without one); the tests read it, the status report carries it as text.</summary>
     public GeneratorMode? GeneratorMode => _generator?.Mode;
 
     /// <summary>Loads the model, checkpoint and identity and builds everything; nothing runs yet. Bad files throw.</summary>
@@ -264,11 +265,11 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         {
             AgentId = Identity.Id,
             Vehicle = _settings.Vehicle,
-            Role = RoleName(_settings.Role),
+            Role = _settings.Role,
             State = !_started ? AgentRunState.Starting : Controls.Consuming || _data is null ? AgentRunState.Running : AgentRunState.Stopped,
             At = time.GetUtcNow(),
             Synchronized = fleet.Synchronized,
-            BrokerConnected = (_data ?? _iplsTransport) is IplsCore.Transport.Mqtt.MqttTransport { IsConnected: true } or not IplsCore.Transport.Mqtt.MqttTransport,
+            BrokerConnected = (_data ?? _iplsTransport).IsConnected,
             IplsNetwork = _iplsTransport switch
             {
                 KuboTransport { Daemon: { } daemon } => "ipfs: " + daemon.Describe(),
@@ -360,8 +361,6 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         _stopping.Dispose();
         _checkpointGate.Dispose();
     }
-
-    public static string RoleName(PeerRole role) => role == PeerRole.Bootstrapper ? "bootstrapper" : "peer";
 
     private static void AddIfPositive(Dictionary<string, long> map, string key, long value)
     {

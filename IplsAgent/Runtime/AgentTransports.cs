@@ -19,7 +19,7 @@ public sealed class AgentTransports : IAgentTransports
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
-        if (settings.Transport == "ipfs")
+        if (settings.Transport == IplsTransportKind.Ipfs)
         {
             return KuboTransport.Start(KuboOptions(settings), loggers.CreateLogger("IplsCore.Transport.Kubo"));
         }
@@ -29,7 +29,7 @@ public sealed class AgentTransports : IAgentTransports
         return MqttTransport.Start(options, loggers.CreateLogger("IplsCore.Transport.Mqtt.Ipls"));
     }
 
-    public IIplsTransport CreateData(AgentSettings settings, string agentId, ILoggerFactory loggers)
+    public IMessageLink CreateData(AgentSettings settings, string agentId, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -42,7 +42,7 @@ public sealed class AgentTransports : IAgentTransports
     public static string DescribeIpls(AgentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Transport != "ipfs")
+        if (settings.Transport != IplsTransportKind.Ipfs)
         {
             return $"IPLS over MQTT at {settings.IplsMqtt.Host}:{settings.IplsMqtt.Port}";
         }

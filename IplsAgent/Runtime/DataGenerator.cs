@@ -17,7 +17,7 @@ internal sealed partial class DataGenerator
     private readonly ModeSwitchingSource _source;
     private readonly GeneratorSettings _settings;
     private readonly string _topic;
-    private readonly IIplsTransport _data;
+    private readonly IMessageLink _data;
     private readonly AgentCounters _counters;
     private readonly TimeProvider _time;
     private readonly RateLimiter _logLimit;
@@ -27,7 +27,7 @@ internal sealed partial class DataGenerator
     /// <summary>How far behind the generator makes up samples at once (10 s of them); older ones count as missed.</summary>
     public static readonly TimeSpan MaxCatchUp = TimeSpan.FromSeconds(10);
 
-    public DataGenerator(GeneratorSettings settings, string topic, IIplsTransport data, AgentCounters counters, TimeProvider time, ILogger logger)
+    public DataGenerator(GeneratorSettings settings, string topic, IMessageLink data, AgentCounters counters, TimeProvider time, ILogger logger)
     {
         _settings = settings;
         _topic = topic;

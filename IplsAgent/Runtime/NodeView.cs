@@ -1,5 +1,4 @@
 using IplsCore.Control;
-using IplsCore.Ipls;
 using IplsCore.Ipls.Node;
 
 namespace IplsAgent.Runtime;
@@ -7,7 +6,7 @@ namespace IplsAgent.Runtime;
 /// <summary>What a status report needs from the IPLS node, read on the node's loop in one go.</summary>
 internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IReadOnlyList<PeerSeen> Peers, IReadOnlyDictionary<string, long> Rejected)
 {
-    public static NodeView Of(IplsNode node, DateTimeOffset now)
+    public static NodeView Of(IIplsNodeView node, DateTimeOffset now)
     {
         var (primary, standby) = node.OwnedPartitions();
         var versions = node.Versions;
@@ -18,9 +17,9 @@ internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IRead
             partitions[p] = new PartitionStatus(p, versions[p], ownership);
         }
 
-        var peers = node.Membership.Members
+        var peers = node.Members
             .OrderBy(m => m.Id, StringComparer.Ordinal)
-            .Select(m => new PeerSeen(m.Id, m.Role == PeerRole.Bootstrapper ? "bootstrapper" : "peer", Math.Round((now - m.LastSeen).TotalSeconds, 1)))
+            .Select(m => new PeerSeen(m.Id, m.Role, Math.Round((now - m.LastSeen).TotalSeconds, 1)))
             .ToArray();
         var rejected = node.Counters.RejectedByReason().ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal);
         return new NodeView(partitions, peers, rejected);

@@ -1,4 +1,6 @@
+using IplsCore.Engine;
 using IplsCore.Ipls;
+using IplsCore.Messages;
 using IplsCore.Training;
 
 namespace IplsCore.Configuration;
@@ -36,7 +38,10 @@ public sealed record AgentSettings
 
     public string GeneratorTopic { get; init; } = "vehicle/1/generator";
 
-    public double Threshold { get; init; } = 0.08;
+    /// <summary>The three topics together, as the dashboard learns them from the registration.</summary>
+    public VehicleTopics Topics => new(Vehicle, SensorTopic, ScoreTopic, GeneratorTopic);
+
+    public double Threshold { get; init; } = AnomalyThreshold.Default;
 
     /// <summary>Which model scores and how rounds weigh in the fleet model (docs/learning.md).</summary>
     public LearningOptions Learning { get; init; } = new();
@@ -45,8 +50,7 @@ public sealed record AgentSettings
 
     public IplsOptions Ipls { get; init; } = new();
 
-    /// <summary>"mqtt" (default) or "ipfs".</summary>
-    public string Transport { get; init; } = "mqtt";
+    public IplsTransportKind Transport { get; init; } = IplsTransportKind.Mqtt;
 
     public string IpfsAddress { get; init; } = "/ip4/127.0.0.1/tcp/5001";
 

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using IplsCore.Data;
+using IplsCore.Engine;
 using IplsCore.Ipls;
+using IplsCore.Messages;
 using IplsCore.Training;
 using IplsCore.Transport.Kubo;
 using Microsoft.Extensions.Configuration;
@@ -36,12 +38,12 @@ public static partial class AgentSettingsReader
     private static readonly FrozenSet<string> GeneratorKeys = FrozenSet.Create(
         StringComparer.Ordinal, "enabled", "mode", "rateHz", "normalFile", "anomalyFile", "seed");
 
-    public static AgentSettingsResult Read(IConfiguration configuration, IReadOnlyDictionary<string, string>? variables = null)
+    public static AgentConfigLoad Read(IConfiguration configuration, IReadOnlyDictionary<string, string>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var reader = new Reader(configuration, variables ?? new Dictionary<string, string>());
         var settings = reader.Build();
-        return new AgentSettingsResult(reader.Errors.Count == 0 ? settings : null, reader.Errors, []);
+        return new AgentConfigLoad(reader.Errors.Count == 0 ? settings : null, reader.Errors, [], [], string.Empty);
     }
 
     /// <summary>Warnings for keys of a JSON config document that neither the reference nor we know (likely typos).</summary>
@@ -125,7 +127,7 @@ public static partial class AgentSettingsReader
                     : "the file must hold the fleet secret, at least 16 characters");
             }
 
-            string transport = Choice("transport", "mqtt", "mqtt", "ipfs");
+            var transport = Choice("transport", "mqtt", "mqtt", "ipfs") == "ipfs" ? IplsTransportKind.Ipfs : IplsTransportKind.Mqtt;
             string host = BrokerHost.ThisHostIfWildcard(Text("mqttBrokerip") ?? "localhost");
             string protocol = Text("mqttProtocol") ?? "tcp://";
             if (protocol is not ("" or "tcp://"))
@@ -134,9 +136,9 @@ public static partial class AgentSettingsReader
             }
 
             string ipfsAddress = Text("ipfsAddress") ?? defaults.IpfsAddress;
-            var bootstrapperAddresses = List("ipfsBootstrapperAddresses", strict: transport == "ipfs");
-            var bootstrapperIds = List("ipfsBootstrapperIds", strict: transport == "ipfs");
-            if (transport == "ipfs")
+            var bootstrapperAddresses = List("ipfsBootstrapperAddresses", strict: transport == IplsTransportKind.Ipfs);
+            var bootstrapperIds = List("ipfsBootstrapperIds", strict: transport == IplsTransportKind.Ipfs);
+            if (transport == IplsTransportKind.Ipfs)
             {
                 // Checked only when used: an MQTT agent keeps the reference's unfilled IPFS keys harmlessly.
                 if (!KuboApiAddress.TryParse(ipfsAddress, out _, out string? addressError))
@@ -160,10 +162,10 @@ public static partial class AgentSettingsReader
                 ScalerPath = Text("scalerPath"),
                 Mqtt = mqtt,
                 IplsMqtt = mqtt with { Host = Text("iplsBrokerip") ?? mqtt.Host, Port = Int("iplsBrokerport", mqtt.Port, 1, 65535) },
-                SensorTopic = Topic("mqttSubTopic", $"vehicle/{_vehicle}"),
-                ScoreTopic = Topic("mqttPubTopic", $"v{_vehicle}/anomaly"),
-                GeneratorTopic = Topic("generatorTopic", $"vehicle/{_vehicle}/generator"),
-                Threshold = Double("threshold", 0.08, 0, 100),
+                SensorTopic = Topic("mqttSubTopic", VehicleTopics.DefaultSensor(_vehicle)),
+                ScoreTopic = Topic("mqttPubTopic", VehicleTopics.DefaultScore(_vehicle)),
+                GeneratorTopic = Topic("generatorTopic", VehicleTopics.DefaultGenerator(_vehicle)),
+                Threshold = Double("threshold", AnomalyThreshold.Default, 0, 100),
                 Learning = Learning(defaults.Learning),
                 Cadence = cadence,
                 Ipls = ipls,
@@ -229,7 +231,7 @@ public static partial class AgentSettingsReader
                 return referenceBootstrapper ? PeerRole.Bootstrapper : PeerRole.Peer;
             }
 
-            var parsed = Choice("role", "peer", "peer", "bootstrapper") == "bootstrapper" ? PeerRole.Bootstrapper : PeerRole.Peer;
+            var parsed = Choice("role", PeerRoleNames.Peer, PeerRoleNames.Peer, PeerRoleNames.Bootstrapper) == PeerRoleNames.Bootstrapper ? PeerRole.Bootstrapper : PeerRole.Peer;
             if (configuration["iplsIsBootstrapper"] is not null && referenceBootstrapper != (parsed == PeerRole.Bootstrapper))
             {
                 Error("role", role, $"contradicts iplsIsBootstrapper = {configuration["iplsIsBootstrapper"]}");

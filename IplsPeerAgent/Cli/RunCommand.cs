@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text;
+using IplsCore.Configuration;
 using IplsAgent.Runtime;
+using IplsCore.Ipls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -66,14 +68,14 @@ internal static class RunCommand
 
         if (checkOnly)
         {
-            AgentRuntime.LoadModel(load.Settings!);
-            string ipls = AgentTransports.DescribeIpls(load.Settings!);
-            if (load.Settings!.Transport == "ipfs")
+            AgentRuntime.LoadModel(load.Settings);
+            string ipls = AgentTransports.DescribeIpls(load.Settings);
+            if (load.Settings.Transport == IplsTransportKind.Ipfs)
             {
                 ipls += "; " + await AgentTransports.ProbeIpfsDaemonAsync(load.Settings, cancellationToken).ConfigureAwait(false);
             }
 
-            await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {AgentRuntime.RoleName(load.Settings.Role)}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
+            await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings.Vehicle}, role {load.Settings.Role.Name()}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
             return 0;
         }
 

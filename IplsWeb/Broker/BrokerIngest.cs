@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Globalization;
 using IplsCore.Data;
+using IplsCore.Logging;
 using IplsCore.Messages;
 using IplsWeb.Fleet;
 using MQTTnet.Server;
@@ -8,7 +8,8 @@ using MQTTnet.Server;
 namespace IplsWeb.Broker;
 
 /// <summary>
-/// Reads scores (<c>v{n}/anomaly</c>) and sensor data (<c>vehicle/{n}</c>) as the embedded broker
+/// Reads scores (<c>v{n}/anomaly</c>) and sensor data (<c>vehicle/{n}</c>), or the custom topics
+/// registered agents announced, as the embedded broker
 /// routes them: no extra client, no extra hop. Malformed payloads are counted and reported as events
 /// (at most one per topic per 10 s); they are still delivered to subscribers, who judge for themselves.
 /// </summary>
@@ -17,8 +18,7 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
     private const long MaxClockSkewMs = 60_000;
     private const long LateAfterMs = 2_000;
 
-    private readonly Dictionary<string, DateTimeOffset> _lastReport = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly RateLimiter _reports = new(time, TimeSpan.FromSeconds(10));
 
     public Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
@@ -29,7 +29,12 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
         }
 
         string topic = e.ApplicationMessage.Topic;
-        if (TryVehicle(topic, "v", "/anomaly", out int vehicle))
+        if (!fleet.TryResolveTopic(topic, out int vehicle, out var kind))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (kind == VehicleTopicKind.Score)
         {
             byte[] payload = e.ApplicationMessage.Payload.ToArray();
             if (ScorePayload.TryRead(payload, out float score, out long seconds, out long? produced) && float.IsFinite(score))
@@ -41,7 +46,7 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
                 Report(topic, e.ClientId, "not a score payload {\"anomaly_score\":[x],\"timestamp\":s}");
             }
         }
-        else if (TryVehicle(topic, "vehicle/", string.Empty, out vehicle))
+        else if (kind == VehicleTopicKind.Sensor)
         {
             var values = new float[VehicleDataSpec.Features];
             var rejection = SensorPayload.TryParse(e.ApplicationMessage.Payload.ToArray(), values, out string detail);
@@ -74,29 +79,11 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
         return timestampMs is not null || arrivedMs - claimed > LateAfterMs ? claimed : arrivedMs;
     }
 
-    private static bool TryVehicle(string topic, string prefix, string suffix, out int vehicle)
-    {
-        vehicle = 0;
-        if (!topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith(suffix, StringComparison.Ordinal) || topic.Length <= prefix.Length + suffix.Length)
-        {
-            return false;
-        }
-
-        var number = topic.AsSpan(prefix.Length, topic.Length - prefix.Length - suffix.Length);
-        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out vehicle) && vehicle > 0;
-    }
-
     private void Report(string topic, string clientId, string reason)
     {
-        var now = time.GetUtcNow();
-        lock (_gate)
+        if (!_reports.TryAcquire(topic, out _))
         {
-            if (_lastReport.TryGetValue(topic, out var last) && now - last < TimeSpan.FromSeconds(10))
-            {
-                return;
-            }
-
-            _lastReport[topic] = now;
+            return;
         }
 
         LogRejected(topic, clientId, reason);

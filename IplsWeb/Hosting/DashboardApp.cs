@@ -20,7 +20,8 @@ namespace IplsWeb.Hosting;
 /// </summary>
 public static class DashboardApp
 {
-    public static WebApplication Build(string[] args)
+    /// <summary>Builds the app; <paramref name="configureServices"/> runs last, so tests can replace a service (a fake clock, a recording logger).</summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         // The application name fixes where static assets are found, also when a test process hosts it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
@@ -38,7 +39,12 @@ public static class DashboardApp
         builder.Services.AddSingleton(TimeProvider.System);
         var runtimeSettings = new RuntimeSettings(options);
         builder.Services.AddSingleton(runtimeSettings);
-        builder.Services.AddSingleton(sp => new FleetState(sp.GetRequiredService<TimeProvider>()) { Threshold = runtimeSettings.Threshold });
+        builder.Services.AddSingleton(sp =>
+        {
+            var fleet = new FleetState(sp.GetRequiredService<TimeProvider>()) { Threshold = runtimeSettings.Threshold };
+            runtimeSettings.Changed += () => fleet.Threshold = runtimeSettings.Threshold; // the live picture follows every change
+            return fleet;
+        });
         builder.Services.AddSingleton<BrokerIngest>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new VehicleCredentials(IdentityKeyStore.Resolve(options.Identity, options.DataDirectory), options.Identity.Generations));
@@ -67,6 +73,7 @@ public static class DashboardApp
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
 
         builder.Services.AddSingleton<AgentCommands>();
+        builder.Services.AddSingleton<FleetSettings>();
         builder.Services.AddSingleton<ConfigValidator>();
         builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
@@ -104,6 +111,7 @@ public static class DashboardApp
         builder.Services.AddSignalR().AddHubOptions<AgentHub>(hub => hub.MaximumReceiveMessageSize = 192 * 1024);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.Services.GetRequiredService<DataDirectoryLock>();
         app.Lifetime.ApplicationStopped.Register(dataLock.Dispose);

@@ -1,4 +1,4 @@
-using System.Globalization;
+using IplsCore.Messages;
 
 namespace IplsWeb.Identity;
 
@@ -38,11 +38,11 @@ public static class TopicPermissions
         };
     }
 
-    public static string SensorTopic(int vehicle) => "vehicle/" + vehicle.ToString(CultureInfo.InvariantCulture);
+    public static string SensorTopic(int vehicle) => VehicleTopics.DefaultSensor(vehicle);
 
-    public static string ScoreTopic(int vehicle) => "v" + vehicle.ToString(CultureInfo.InvariantCulture) + "/anomaly";
+    public static string ScoreTopic(int vehicle) => VehicleTopics.DefaultScore(vehicle);
 
-    public static string GeneratorTopic(int vehicle) => SensorTopic(vehicle) + "/generator";
+    public static string GeneratorTopic(int vehicle) => VehicleTopics.DefaultGenerator(vehicle);
 
     private static bool IsIpls(string topicOrFilter) => topicOrFilter.StartsWith(IplsPrefix, StringComparison.Ordinal);
 

@@ -44,9 +44,6 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
     /// <summary>The newest fleet model, replaced atomically whenever a partition version changes.</summary>
     public FleetModelSnapshot FleetModel => Volatile.Read(ref _snapshot);
 
-    /// <summary>Raised (on the loop) after the fleet model changed.</summary>
-    public event Action<FleetModelSnapshot>? FleetModelChanged;
-
     public void Start()
     {
         if (_tasks.Count > 0)
@@ -67,16 +64,12 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(delta);
         ArgumentNullException.ThrowIfNull(baseVersions);
         return _commands.Writer.WriteAsync(
-            () =>
-            {
-                _node.RoundsCompleted = round;
-                _node.SubmitDelta(delta, baseVersions, samples, round, _time.GetUtcNow());
-            },
+            () => _node.SubmitDelta(delta, baseVersions, samples, round, _time.GetUtcNow()),
             cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="query"/> on the loop (for status reports) and returns its result.</summary>
-    public async Task<T> QueryAsync<T>(Func<IplsNode, T> query, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="query"/> on the loop (for status reports) over a read-only view of the node and returns its result.</summary>
+    public async Task<T> QueryAsync<T>(Func<IIplsNodeView, T> query, CancellationToken cancellationToken)
     {
         var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _commands.Writer.WriteAsync(
@@ -308,7 +301,6 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
         _publishedSynchronized = _node.IsSynchronized;
         var snapshot = new FleetModelSnapshot(_node.FleetModel.ToArray(), _publishedVersions, _publishedSynchronized);
         Volatile.Write(ref _snapshot, snapshot);
-        FleetModelChanged?.Invoke(snapshot);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Node {Node}: {Action} failed: {Error}")]

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IplsBench.Agent;
+using IplsCore.Configuration;
 using IplsCore.Transport.Kubo;
 using IplsAgent.Runtime;
 

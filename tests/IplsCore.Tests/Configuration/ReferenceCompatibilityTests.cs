@@ -8,7 +8,7 @@ namespace IplsCore.Tests.Configuration;
 /// <summary>How the reference's configs and payloads are read: wildcard broker address, NODE_NUMBER, numeric strings.</summary>
 public class ReferenceCompatibilityTests
 {
-    private static AgentSettingsResult Read(IDictionary<string, string?> values, IReadOnlyDictionary<string, string>? variables = null) =>
+    private static AgentConfigLoad Read(IDictionary<string, string?> values, IReadOnlyDictionary<string, string>? variables = null) =>
         AgentSettingsReader.Read(new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(ReferenceConfigs.Peer)))
             .AddInMemoryCollection(values)

@@ -12,7 +12,7 @@ namespace IplsPeerAgent.Tests.Agent;
 /// </summary>
 public sealed class ReferenceGeneratorScoringTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly Cli.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 

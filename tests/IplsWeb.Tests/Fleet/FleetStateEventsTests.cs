@@ -1,4 +1,5 @@
 using IplsCore.Control;
+using IplsCore.Ipls;
 using IplsWeb.Fleet;
 
 namespace IplsWeb.Tests.Fleet;
@@ -38,13 +39,13 @@ public sealed class FleetStateEventsTests
         Assert.Equal(["2 × malformed (total 5)"], rejected);
     }
 
-    private static AgentRegistration Registration(string id) => new(id, 1, "peer", "1.0", "linux", "x64", "0123456789abcdef", "{}");
+    private static AgentRegistration Registration(string id) => new(id, 1, PeerRole.Peer, "1.0", "linux", "x64", "0123456789abcdef", "{}");
 
     private static AgentStatusReport Status(string id, Dictionary<string, long> rejected, Dictionary<string, long>? before) => new()
     {
         AgentId = id,
         Vehicle = 1,
-        Role = "peer",
+        Role = PeerRole.Peer,
         State = AgentRunState.Running,
         At = DateTimeOffset.UtcNow,
         Synchronized = true,
