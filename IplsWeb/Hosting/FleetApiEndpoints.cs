@@ -1,3 +1,4 @@
+using IplsCore.Ipls;
 using IplsWeb.Fleet;
 
 namespace IplsWeb.Hosting;
@@ -37,7 +38,7 @@ public sealed record AgentSummary(
         return new AgentSummary(
             entry.Registration.AgentId,
             entry.Registration.Vehicle,
-            entry.Registration.Role,
+            entry.Registration.Role.Name(),
             entry.Connected,
             entry.LastSeen,
             status?.At,

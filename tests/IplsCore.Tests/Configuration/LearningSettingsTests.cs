@@ -8,7 +8,7 @@ namespace IplsCore.Tests.Configuration;
 /// <summary>The learning keys (scoreWith, noveltyWeightPower, noveltyWeightCap, noveltyScale, personalTrainAbove).</summary>
 public class LearningSettingsTests
 {
-    private static AgentSettingsResult Read(params (string Key, string Value)[] keys)
+    private static AgentConfigLoad Read(params (string Key, string Value)[] keys)
     {
         var values = new Dictionary<string, string?> { ["vehicle"] = "2", ["fleetToken"] = "a-fleet-secret-of-some-length" };
         foreach (var (key, value) in keys)

@@ -17,7 +17,7 @@ public sealed class DeviceBrokerTests : IDisposable
 {
     private const string Script = "deploy/device/mosquitto/render-conf.sh";
     private const string Mosquitto = "/usr/sbin/mosquitto";
-    private readonly Cli.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public DeviceBrokerTests()
     {

@@ -1,3 +1,4 @@
+using IplsCore.Configuration;
 using System.Text.Json;
 using IplsCore.Ipls;
 
@@ -46,7 +47,7 @@ public sealed class MqttComposeFileTests : IAsyncLifetime
             Assert.Equal(["broker_password", "fleet_token"], SecretsOf(service));
             Assert.Equal("/var/lib/ipls", service.GetProperty("volumes")[0].GetString()!.Split(':')[1]);
             var settings = AgentEnvironment.Read(service.GetProperty("environment"), _secrets, name);
-            Assert.Equal("mqtt", settings.Transport);
+            Assert.Equal(IplsTransportKind.Mqtt, settings.Transport);
             Assert.Equal(new Uri("http://dashboard:5601/"), settings.DashboardUrl);
             Assert.Equal(_secrets.Read("fleet_token").Trim(), settings.FleetToken);
             if (name == "bootstrapper")
