@@ -41,6 +41,7 @@ public sealed partial class HistoryWriter : BackgroundService
         _path = System.IO.Path.Combine(options.DataDirectory, "history.db");
         fleet.ScoreAdded += (vehicle, point) => Enqueue(new ScoreRow(vehicle, point.AtUnixMs, point.Score));
         fleet.EventRaised += Enqueue;
+        fleet.AlertChanged += Enqueue;
     }
 
     public long Written => Interlocked.Read(ref _written);
@@ -121,7 +122,8 @@ public sealed partial class HistoryWriter : BackgroundService
     {
         var scores = new List<ScoreRow>();
         var events = new List<FleetEvent>();
-        while (scores.Count + events.Count < _options.MaxBatch && _queue.Reader.TryRead(out object? item))
+        var alerts = new List<Alert>();
+        while (scores.Count + events.Count + alerts.Count < _options.MaxBatch && _queue.Reader.TryRead(out object? item))
         {
             if (item is ScoreRow row)
             {
@@ -131,9 +133,13 @@ public sealed partial class HistoryWriter : BackgroundService
             {
                 events.Add(e);
             }
+            else if (item is Alert alert)
+            {
+                alerts.Add(alert);
+            }
         }
 
-        int count = scores.Count + events.Count;
+        int count = scores.Count + events.Count + alerts.Count;
         if (count == 0)
         {
             return 0;
@@ -142,6 +148,7 @@ public sealed partial class HistoryWriter : BackgroundService
         try
         {
             await store.WriteAsync(scores, events, cancellationToken).ConfigureAwait(false);
+            await store.WriteAlertsAsync(alerts, cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _written, count);
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)
