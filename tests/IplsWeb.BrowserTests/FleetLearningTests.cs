@@ -45,11 +45,11 @@ public sealed class FleetLearningTests : IAsyncLifetime
         await card.Locator("input[type=checkbox]").First.ClickAsync();
         await Assertions.Expect(card.GetByText("anomaly data")).ToBeVisibleAsync();
         await Eventually.TrueAsync(() => RecentMean(1) is > 0.08, "vehicle 1's score crosses the threshold", seconds: 60);
-        await Assertions.Expect(card.GetByTestId("last-score").Locator(".mud-error-text")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(card.GetByTestId("last-score").Locator(".above")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(_page!, "learning-1-crossed");
 
         await Eventually.TrueAsync(() => RecentMean(1) is < 0.08, "vehicle 1's score falls back under the threshold", seconds: 600);
-        await Assertions.Expect(card.GetByTestId("last-score").Locator(".mud-error-text")).ToHaveCountAsync(0, new() { Timeout = Timeout });
+        await Assertions.Expect(card.GetByTestId("last-score").Locator(".above")).ToHaveCountAsync(0, new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(_page!, "learning-2-fell-back");
     }
 
