@@ -259,7 +259,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         {
             AgentId = Identity.Id,
             Vehicle = _settings.Vehicle,
-            Role = RoleName(_settings.Role),
+            Role = _settings.Role,
             State = !_started ? AgentRunState.Starting : Controls.Consuming || _data is null ? AgentRunState.Running : AgentRunState.Stopped,
             At = time.GetUtcNow(),
             Synchronized = fleet.Synchronized,
@@ -344,8 +344,6 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         _stopping.Dispose();
         _checkpointGate.Dispose();
     }
-
-    public static string RoleName(PeerRole role) => role == PeerRole.Bootstrapper ? "bootstrapper" : "peer";
 
     private static void AddIfPositive(Dictionary<string, long> map, string key, long value)
     {

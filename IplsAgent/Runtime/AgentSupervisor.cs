@@ -230,12 +230,15 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         return new AgentRegistration(
             runtime.Identity.Id,
             Settings.Vehicle,
-            AgentRuntime.RoleName(Settings.Role),
+            Settings.Role,
             typeof(AgentSupervisor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
             RuntimeInformation.OSDescription,
             RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
             _config.Hash,
-            System.Text.Encoding.UTF8.GetString(_config.Json));
+            System.Text.Encoding.UTF8.GetString(_config.Json))
+        {
+            Topics = Settings.Topics,
+        };
     }
 
     private static bool IsStartFailure(Exception ex) =>

@@ -19,7 +19,7 @@ public sealed class AgentTransports : IAgentTransports
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);
-        if (settings.Transport == "ipfs")
+        if (settings.Transport == IplsTransportKind.Ipfs)
         {
             return KuboTransport.Start(KuboOptions(settings), loggers.CreateLogger("IplsCore.Transport.Kubo"));
         }
@@ -42,7 +42,7 @@ public sealed class AgentTransports : IAgentTransports
     public static string DescribeIpls(AgentSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Transport != "ipfs")
+        if (settings.Transport != IplsTransportKind.Ipfs)
         {
             return $"IPLS over MQTT at {settings.Mqtt.Host}:{settings.Mqtt.Port}";
         }

@@ -1,5 +1,4 @@
 using IplsCore.Control;
-using IplsCore.Ipls;
 using IplsCore.Ipls.Node;
 
 namespace IplsAgent.Runtime;
@@ -20,7 +19,7 @@ internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IRead
 
         var peers = node.Membership.Members
             .OrderBy(m => m.Id, StringComparer.Ordinal)
-            .Select(m => new PeerSeen(m.Id, m.Role == PeerRole.Bootstrapper ? "bootstrapper" : "peer", Math.Round((now - m.LastSeen).TotalSeconds, 1)))
+            .Select(m => new PeerSeen(m.Id, m.Role, Math.Round((now - m.LastSeen).TotalSeconds, 1)))
             .ToArray();
         var rejected = node.Counters.RejectedByReason().ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal);
         return new NodeView(partitions, peers, rejected);

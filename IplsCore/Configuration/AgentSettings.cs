@@ -1,4 +1,6 @@
+using IplsCore.Engine;
 using IplsCore.Ipls;
+using IplsCore.Messages;
 using IplsCore.Training;
 
 namespace IplsCore.Configuration;
@@ -30,7 +32,10 @@ public sealed record AgentSettings
 
     public string GeneratorTopic { get; init; } = "vehicle/1/generator";
 
-    public double Threshold { get; init; } = 0.08;
+    /// <summary>The three topics together, as the dashboard learns them from the registration.</summary>
+    public VehicleTopics Topics => new(Vehicle, SensorTopic, ScoreTopic, GeneratorTopic);
+
+    public double Threshold { get; init; } = AnomalyThreshold.Default;
 
     /// <summary>Score with the fleet model each round starts from (true) or the locally fitted one, as the reference (false).</summary>
     public bool ScoreWithFleetModel { get; init; } = true;
@@ -39,8 +44,7 @@ public sealed record AgentSettings
 
     public IplsOptions Ipls { get; init; } = new();
 
-    /// <summary>"mqtt" (default) or "ipfs".</summary>
-    public string Transport { get; init; } = "mqtt";
+    public IplsTransportKind Transport { get; init; } = IplsTransportKind.Mqtt;
 
     public string IpfsAddress { get; init; } = "/ip4/127.0.0.1/tcp/5001";
 

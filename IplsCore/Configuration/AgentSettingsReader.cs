@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using IplsCore.Data;
+using IplsCore.Engine;
 using IplsCore.Ipls;
+using IplsCore.Messages;
 using IplsCore.Training;
 using IplsCore.Transport.Kubo;
 using Microsoft.Extensions.Configuration;
@@ -124,7 +126,7 @@ public static partial class AgentSettingsReader
                     : "the file must hold the fleet secret, at least 16 characters");
             }
 
-            string transport = Choice("transport", "mqtt", "mqtt", "ipfs");
+            var transport = Choice("transport", "mqtt", "mqtt", "ipfs") == "ipfs" ? IplsTransportKind.Ipfs : IplsTransportKind.Mqtt;
             string host = Text("mqttBrokerip") ?? "localhost";
             string protocol = Text("mqttProtocol") ?? "tcp://";
             if (protocol is not ("" or "tcp://"))
@@ -133,9 +135,9 @@ public static partial class AgentSettingsReader
             }
 
             string ipfsAddress = Text("ipfsAddress") ?? defaults.IpfsAddress;
-            var bootstrapperAddresses = List("ipfsBootstrapperAddresses", strict: transport == "ipfs");
-            var bootstrapperIds = List("ipfsBootstrapperIds", strict: transport == "ipfs");
-            if (transport == "ipfs")
+            var bootstrapperAddresses = List("ipfsBootstrapperAddresses", strict: transport == IplsTransportKind.Ipfs);
+            var bootstrapperIds = List("ipfsBootstrapperIds", strict: transport == IplsTransportKind.Ipfs);
+            if (transport == IplsTransportKind.Ipfs)
             {
                 // Checked only when used: an MQTT agent keeps the reference's unfilled IPFS keys harmlessly.
                 if (!KuboApiAddress.TryParse(ipfsAddress, out _, out string? addressError))
@@ -157,10 +159,10 @@ public static partial class AgentSettingsReader
                 ModelPath = Text("modelPath"),
                 ScalerPath = Text("scalerPath"),
                 Mqtt = new MqttSettings(host, Int("mqttPort", 1883, 1, 65535), Text("mqttUsername"), Secret("mqttPassword", "mqttPasswordFile").Value),
-                SensorTopic = Topic("mqttSubTopic", $"vehicle/{_vehicle}"),
-                ScoreTopic = Topic("mqttPubTopic", $"v{_vehicle}/anomaly"),
-                GeneratorTopic = Topic("generatorTopic", $"vehicle/{_vehicle}/generator"),
-                Threshold = Double("threshold", 0.08, 0, 100),
+                SensorTopic = Topic("mqttSubTopic", VehicleTopics.DefaultSensor(_vehicle)),
+                ScoreTopic = Topic("mqttPubTopic", VehicleTopics.DefaultScore(_vehicle)),
+                GeneratorTopic = Topic("generatorTopic", VehicleTopics.DefaultGenerator(_vehicle)),
+                Threshold = Double("threshold", AnomalyThreshold.Default, 0, 100),
                 ScoreWithFleetModel = Choice("scoreWith", "fleet", "fleet", "local") == "fleet",
                 Cadence = cadence,
                 Ipls = ipls,
@@ -185,7 +187,7 @@ public static partial class AgentSettingsReader
                 return referenceBootstrapper ? PeerRole.Bootstrapper : PeerRole.Peer;
             }
 
-            var parsed = Choice("role", "peer", "peer", "bootstrapper") == "bootstrapper" ? PeerRole.Bootstrapper : PeerRole.Peer;
+            var parsed = Choice("role", PeerRoleNames.Peer, PeerRoleNames.Peer, PeerRoleNames.Bootstrapper) == PeerRoleNames.Bootstrapper ? PeerRole.Bootstrapper : PeerRole.Peer;
             if (configuration["iplsIsBootstrapper"] is not null && referenceBootstrapper != (parsed == PeerRole.Bootstrapper))
             {
                 Error("role", role, $"contradicts iplsIsBootstrapper = {configuration["iplsIsBootstrapper"]}");

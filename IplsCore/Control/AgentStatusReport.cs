@@ -1,3 +1,5 @@
+using IplsCore.Ipls;
+
 namespace IplsCore.Control;
 
 /// <summary>An agent's periodic status, every few seconds.</summary>
@@ -7,7 +9,7 @@ public sealed record AgentStatusReport
 
     public required int Vehicle { get; init; }
 
-    public required string Role { get; init; }
+    public required PeerRole Role { get; init; }
 
     public required AgentRunState State { get; init; }
 

@@ -1,4 +1,6 @@
+using IplsCore.Ipls;
+
 namespace IplsCore.Control;
 
 /// <summary>A fleet member this agent hears from.</summary>
-public sealed record PeerSeen(string Id, string Role, double SecondsSinceHeard);
+public sealed record PeerSeen(string Id, PeerRole Role, double SecondsSinceHeard);

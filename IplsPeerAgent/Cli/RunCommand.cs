@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using IplsAgent.Runtime;
+using IplsCore.Ipls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -68,7 +69,7 @@ internal static class RunCommand
         {
             AgentRuntime.LoadModel(load.Settings!);
             string ipls = AgentTransports.DescribeIpls(load.Settings!);
-            await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {AgentRuntime.RoleName(load.Settings.Role)}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
+            await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {load.Settings.Role.Name()}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
             return 0;
         }
 

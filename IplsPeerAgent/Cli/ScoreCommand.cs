@@ -14,7 +14,7 @@ internal static class ScoreCommand
     {
         var model = new Option<string>("--model") { Description = "Model file: ours (.iplsm) or the reference ad_ipls_params (detected from the content).", Required = true };
         var scaler = new Option<string?>("--scaler") { Description = "Scaler file: the reference ND4J 'scaler', our JSON scaler, or an .iplsm carrying one. Required with reference parameters." };
-        var threshold = new Option<double>("--threshold") { Description = "Anomaly threshold for the share-above figure.", DefaultValueFactory = _ => 0.08 };
+        var threshold = new Option<double>("--threshold") { Description = "Anomaly threshold for the share-above figure.", DefaultValueFactory = _ => AnomalyThreshold.Default };
         var perRow = new Option<bool>("--per-row") { Description = "Print one score per line instead of the summary (with --json: add a \"scores\" array per file)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object: {\"files\":[{\"file\",\"rows\",\"mean\",\"median\",\"p90\",\"p99\",\"max\",\"share_above\"}]}." };
         var layers = CommonOptions.Layers();

@@ -15,7 +15,7 @@ namespace IplsPeerAgent.Cli;
 /// </summary>
 internal static class SelfCheck
 {
-    public const double Threshold = 0.08;
+    public const double Threshold = AnomalyThreshold.Default;
 
     /// <summary>A normal reading: features 0-1 near the (1.5, 1.5) cluster, features 2-3 near the origin.</summary>
     public static readonly float[] NormalSample = [1.48f, 1.55f, 0.12f, -0.07f];

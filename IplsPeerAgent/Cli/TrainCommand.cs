@@ -197,8 +197,8 @@ internal static class TrainCommand
             var rows = SyntheticVehicleData.Generate(mode, 4000, seed + 100);
             var scores = new float[4000];
             scorer.Score(rows, scores);
-            var summary = ScoreSummary.Compute(mode.ToString(), scores, 0.08);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"self-check on fresh synthetic {mode.ToString().ToLowerInvariant()} data: mean score {summary.Mean:F4}, p99 {summary.P99:F4}, share above 0.08 {summary.ShareAbove:P1}"));
+            var summary = ScoreSummary.Compute(mode.ToString(), scores, AnomalyThreshold.Default);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"self-check on fresh synthetic {mode.ToString().ToLowerInvariant()} data: mean score {summary.Mean:F4}, p99 {summary.P99:F4}, share above {AnomalyThreshold.Default} {summary.ShareAbove:P1}"));
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using IplsCore.Data;
 using IplsCore.Messages;
 using IplsWeb.Fleet;
@@ -8,7 +7,8 @@ using MQTTnet.Server;
 namespace IplsWeb.Broker;
 
 /// <summary>
-/// Reads scores (<c>v{n}/anomaly</c>) and sensor data (<c>vehicle/{n}</c>) as the embedded broker
+/// Reads scores (<c>v{n}/anomaly</c>) and sensor data (<c>vehicle/{n}</c>), or the custom topics
+/// registered agents announced, as the embedded broker
 /// routes them: no extra client, no extra hop. Malformed payloads are counted and reported as events
 /// (at most one per topic per 10 s); they are still delivered to subscribers, who judge for themselves.
 /// </summary>
@@ -21,7 +21,12 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
     {
         ArgumentNullException.ThrowIfNull(e);
         string topic = e.ApplicationMessage.Topic;
-        if (TryVehicle(topic, "v", "/anomaly", out int vehicle))
+        if (!fleet.TryResolveTopic(topic, out int vehicle, out var kind))
+        {
+            return Task.CompletedTask;
+        }
+
+        if (kind == VehicleTopicKind.Score)
         {
             byte[] payload = e.ApplicationMessage.Payload.ToArray();
             if (ScorePayload.TryRead(payload, out float score, out _) && float.IsFinite(score))
@@ -33,7 +38,7 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
                 Report(topic, e.ClientId, "not a score payload {\"anomaly_score\":[x],\"timestamp\":s}");
             }
         }
-        else if (TryVehicle(topic, "vehicle/", string.Empty, out vehicle))
+        else if (kind == VehicleTopicKind.Sensor)
         {
             var values = new float[VehicleDataSpec.Features];
             var rejection = SensorPayload.TryParse(e.ApplicationMessage.Payload.ToArray(), values, out string detail);
@@ -48,18 +53,6 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
         }
 
         return Task.CompletedTask;
-    }
-
-    private static bool TryVehicle(string topic, string prefix, string suffix, out int vehicle)
-    {
-        vehicle = 0;
-        if (!topic.StartsWith(prefix, StringComparison.Ordinal) || !topic.EndsWith(suffix, StringComparison.Ordinal) || topic.Length <= prefix.Length + suffix.Length)
-        {
-            return false;
-        }
-
-        var number = topic.AsSpan(prefix.Length, topic.Length - prefix.Length - suffix.Length);
-        return int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out vehicle) && vehicle > 0;
     }
 
     private void Report(string topic, string clientId, string reason)

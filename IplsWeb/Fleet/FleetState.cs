@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using IplsCore.Control;
+using IplsCore.Engine;
+using IplsCore.Ipls;
+using IplsCore.Messages;
 
 namespace IplsWeb.Fleet;
 
@@ -24,10 +27,11 @@ public sealed class FleetState
 
     private readonly ConcurrentDictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, VehicleState> _vehicles = new();
+    private readonly ConcurrentDictionary<string, (int Vehicle, VehicleTopicKind Kind, string AgentId)> _customTopics = new(StringComparer.Ordinal);
     private readonly Queue<FleetEvent> _events = new();
     private readonly Lock _eventGate = new();
     private long _version;
-    private double _threshold = 0.08;
+    private double _threshold = AnomalyThreshold.Default;
 
     /// <summary>Raised for each new event (also written to history).</summary>
     public event Action<FleetEvent>? EventRaised;
@@ -78,7 +82,22 @@ public sealed class FleetState
         return state;
     }
 
-    public AgentEntry? AgentForVehicle(int vehicle) => _agents.Values.FirstOrDefault(a => a.Registration.Vehicle == vehicle && a.Registration.Role == "peer");
+    public AgentEntry? AgentForVehicle(int vehicle) => _agents.Values.FirstOrDefault(a => a.Registration.Vehicle == vehicle && a.Registration.Role == PeerRole.Peer);
+
+    /// <summary>
+    /// Which vehicle a broker topic belongs to: a custom topic a registered agent announced, or one in
+    /// the reference format (<see cref="VehicleTopics.TryParseDefault"/>).
+    /// </summary>
+    public bool TryResolveTopic(string topic, out int vehicle, out VehicleTopicKind kind)
+    {
+        if (_customTopics.TryGetValue(topic, out var custom))
+        {
+            (vehicle, kind) = (custom.Vehicle, custom.Kind);
+            return true;
+        }
+
+        return VehicleTopics.TryParseDefault(topic, out vehicle, out kind);
+    }
 
     /// <summary>Anomaly episodes, one alert per episode per vehicle (instead of an event per crossing).</summary>
     public AlertTracker Alerts { get; } = new();
@@ -102,9 +121,10 @@ public sealed class FleetState
         entry.ConnectionId = connectionId;
         entry.LastSeen = now;
         entry.Gone = null;
+        LearnTopics(registration);
         if (!again)
         {
-            Raise(FleetEventKind.Joined, registration.AgentId, $"{registration.Role} for vehicle {registration.Vehicle}, {registration.Version} on {registration.Architecture}");
+            Raise(FleetEventKind.Joined, registration.AgentId, $"{registration.Role.Name()} for vehicle {registration.Vehicle}, {registration.Version} on {registration.Architecture}");
         }
 
         if (oldHash is not null && oldHash != registration.ConfigHash)
@@ -238,5 +258,35 @@ public sealed class FleetState
     {
         Interlocked.Increment(ref _version);
         Changed?.Invoke(change);
+    }
+
+    private void LearnTopics(AgentRegistration registration)
+    {
+        foreach (var (topic, known) in _customTopics)
+        {
+            if (known.AgentId == registration.AgentId)
+            {
+                _customTopics.TryRemove(topic, out _);
+            }
+        }
+
+        if (registration.Topics is not { } topics)
+        {
+            return;
+        }
+
+        var defaults = VehicleTopics.Default(topics.Vehicle);
+        foreach (var (topic, kind, standard) in new[]
+        {
+            (topics.Sensor, VehicleTopicKind.Sensor, defaults.Sensor),
+            (topics.Score, VehicleTopicKind.Score, defaults.Score),
+            (topics.Generator, VehicleTopicKind.Generator, defaults.Generator),
+        })
+        {
+            if (topic != standard)
+            {
+                _customTopics[topic] = (topics.Vehicle, kind, registration.AgentId);
+            }
+        }
     }
 }

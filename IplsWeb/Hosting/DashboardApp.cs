@@ -32,7 +32,12 @@ public static class DashboardApp
         builder.Services.AddSingleton(TimeProvider.System);
         var runtimeSettings = new RuntimeSettings(options);
         builder.Services.AddSingleton(runtimeSettings);
-        builder.Services.AddSingleton(sp => new FleetState(sp.GetRequiredService<TimeProvider>()) { Threshold = runtimeSettings.Threshold });
+        builder.Services.AddSingleton(sp =>
+        {
+            var fleet = new FleetState(sp.GetRequiredService<TimeProvider>()) { Threshold = runtimeSettings.Threshold };
+            runtimeSettings.Changed += () => fleet.Threshold = runtimeSettings.Threshold; // the live picture follows every change
+            return fleet;
+        });
         builder.Services.AddSingleton<BrokerIngest>();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<BrokerAuthentication>();
@@ -51,6 +56,7 @@ public static class DashboardApp
         }
 
         builder.Services.AddSingleton<AgentCommands>();
+        builder.Services.AddSingleton<FleetSettings>();
         builder.Services.AddSingleton<ConfigValidator>();
         builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IplsCore.Engine;
 using IplsCore.Persistence;
 
 namespace IplsWeb.Hosting;
@@ -11,7 +12,7 @@ public sealed class RuntimeSettings
 {
     private readonly string _path;
     private readonly Lock _gate = new();
-    private double _threshold = 0.08;
+    private double _threshold = AnomalyThreshold.Default;
     private int _retentionHours = 24;
 
     public RuntimeSettings(DashboardOptions options)

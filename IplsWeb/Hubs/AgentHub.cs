@@ -1,4 +1,5 @@
 using IplsCore.Control;
+using IplsCore.Ipls;
 using IplsWeb.Fleet;
 using IplsWeb.Hosting;
 using Microsoft.AspNetCore.SignalR;
@@ -51,7 +52,7 @@ public sealed partial class AgentHub(FleetState fleet, FleetSecret secret, ILogg
 
         Context.Items[AgentIdKey] = registration.AgentId;
         fleet.OnRegistered(registration, Context.ConnectionId);
-        LogRegistered(registration.AgentId, registration.Vehicle, registration.Role);
+        LogRegistered(registration.AgentId, registration.Vehicle, registration.Role.Name());
         return Task.FromResult(CommandResult.Ok("registered"));
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using IplsCore.Control;
+using IplsCore.Ipls;
 using IplsWeb.Fleet;
 using IplsWeb.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -20,7 +21,7 @@ public sealed class DashboardFleetTests
         await Eventually.TrueAsync(() => fleet.Agents.Count == 3 && fleet.Agents.All(a => a.Connected && a.Status is not null), "three agents registered and reporting");
         await Eventually.TrueAsync(() => fleet.Vehicle(1).ScoresReceived > 20 && fleet.Vehicle(2).ScoresReceived > 20, "scores of both vehicles arrive");
 
-        Assert.Equal(["bootstrapper", "peer", "peer"], fleet.Agents.Select(a => a.Registration.Role).Order());
+        Assert.Equal([PeerRole.Peer, PeerRole.Peer, PeerRole.Bootstrapper], fleet.Agents.Select(a => a.Registration.Role).Order());
         Assert.Equal(4, fleet.Vehicle(1).LastSensor.Values.Length);
         Assert.All(fleet.Vehicle(1).Scores.Since(0), p => Assert.True(float.IsFinite(p.Score)));
         Assert.Contains(fleet.Events(), e => e.Kind == FleetEventKind.Joined && e.Subject == "vehicle-1");

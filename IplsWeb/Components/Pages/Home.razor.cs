@@ -24,7 +24,7 @@ public sealed partial class Home
 
     // Vehicles with a peer agent or with scores; bootstrappers have no vehicle.
     private List<int> VehicleNumbers() =>
-        [.. Fleet.Agents.Where(a => a.Registration.Role == "peer").Select(a => a.Registration.Vehicle)
+        [.. Fleet.Agents.Where(a => a.Registration.Role == IplsCore.Ipls.PeerRole.Peer).Select(a => a.Registration.Vehicle)
             .Union(Fleet.Vehicles.Select(v => v.Vehicle))
             .Order()];
 }

@@ -1,4 +1,5 @@
 using IplsCore.Control;
+using IplsCore.Ipls;
 using IplsCore.Data;
 
 namespace IplsPeerAgent.Tests.Agent;
@@ -39,7 +40,7 @@ public sealed class AgentControlTests : BrokerTestBase
         await Eventually.TrueAsync(() => recorder.LastStatus("car-7") is { Synchronized: true }, "a synchronized status arrives");
 
         var registration = Assert.Single(recorder.Registrations);
-        Assert.Equal(("car-7", 7, "peer"), (registration.AgentId, registration.Vehicle, registration.Role));
+        Assert.Equal(("car-7", 7, PeerRole.Peer), (registration.AgentId, registration.Vehicle, registration.Role));
         Assert.False(string.IsNullOrEmpty(registration.Version));
         Assert.Equal(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(), registration.Architecture);
         Assert.Matches("^[0-9a-f]{16}$", registration.ConfigHash);

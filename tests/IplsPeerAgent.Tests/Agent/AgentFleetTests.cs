@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IplsCore.Control;
+using IplsCore.Ipls;
 using IplsAgent.Runtime;
 
 namespace IplsPeerAgent.Tests.Agent;
@@ -31,7 +32,7 @@ public sealed class AgentFleetTests : BrokerTestBase
         var statusA = await a.Runtime.StatusAsync(CancellationToken.None);
         var statusB = await b.Runtime.StatusAsync(CancellationToken.None);
         Assert.Equal(["boot", "car-2"], statusA.Peers.Select(p => p.Id));
-        Assert.Equal("bootstrapper", statusA.Peers[0].Role);
+        Assert.Equal(PeerRole.Bootstrapper, statusA.Peers[0].Role);
         Assert.True(statusA.RoundsDone >= 3 && statusB.RoundsDone >= 3, $"rounds {statusA.RoundsDone} and {statusB.RoundsDone}");
         Assert.NotNull(statusA.LastLoss);
 
@@ -44,7 +45,7 @@ public sealed class AgentFleetTests : BrokerTestBase
         }
 
         var bootStatus = await boot.Runtime.StatusAsync(CancellationToken.None);
-        Assert.Equal("bootstrapper", bootStatus.Role);
+        Assert.Equal(PeerRole.Bootstrapper, bootStatus.Role);
         Assert.All(bootStatus.Partitions, p => Assert.Equal(PartitionOwnership.None, p.Ownership));
         await Eventually.TrueAsync(() => boot.Runtime.Runner.FleetModel.Versions.All(v => v >= 3), "the bootstrapper mirrors the aggregated model");
     }

@@ -107,7 +107,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
             var settings = AgentEnvironment.Read(service.GetProperty("environment"), _secrets, name);
 
             string kubo = name == "bootstrapper" ? "kubo-bootstrap" : $"kubo-{name}";
-            Assert.Equal("ipfs", settings.Transport);
+            Assert.Equal(IplsTransportKind.Ipfs, settings.Transport);
             Assert.Equal($"/dns4/{kubo}/tcp/5001", settings.IpfsAddress);
             Assert.Contains(kubo, services.EnumerateObject().Select(s => s.Name));
             Assert.Contains(NetworksOf(service), n => NetworksOf(services.GetProperty(kubo)).Contains(n));

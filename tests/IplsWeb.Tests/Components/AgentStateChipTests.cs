@@ -1,5 +1,6 @@
 using Bunit;
 using IplsCore.Control;
+using IplsCore.Ipls;
 using IplsWeb.Components.Fleet;
 using IplsWeb.Fleet;
 using MudBlazor.Services;
@@ -24,7 +25,7 @@ public sealed class AgentStateChipTests : IAsyncDisposable
     {
         AgentId = "a",
         Vehicle = 1,
-        Role = "peer",
+        Role = PeerRole.Peer,
         State = state,
         At = DateTimeOffset.UtcNow,
         Synchronized = synchronized,
@@ -48,7 +49,7 @@ public sealed class AgentStateChipTests : IAsyncDisposable
     [InlineData(true, true, AgentRunState.Running, true, "running")]
     public void ShowsWhatTheAgentIsDoing(bool connected, bool hasStatus, AgentRunState state, bool synchronized, string expected)
     {
-        var entry = new AgentEntry(new AgentRegistration("a", 1, "peer", "1", "linux", "x64", "h", "{}"))
+        var entry = new AgentEntry(new AgentRegistration("a", 1, PeerRole.Peer, "1", "linux", "x64", "h", "{}"))
         {
             ConnectionId = connected ? "c" : null,
             Status = hasStatus ? Status(state, synchronized) : null,

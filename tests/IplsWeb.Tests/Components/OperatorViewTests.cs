@@ -48,7 +48,7 @@ public sealed class OperatorViewTests : IAsyncDisposable
     {
         AgentId = id,
         Vehicle = vehicle,
-        Role = "peer",
+        Role = IplsCore.Ipls.PeerRole.Peer,
         State = state,
         At = DateTimeOffset.UnixEpoch,
         Synchronized = true,
@@ -68,7 +68,7 @@ public sealed class OperatorViewTests : IAsyncDisposable
 
     private void Agent(string id, int vehicle, AgentRunState state, bool connected = true)
     {
-        _fleet.OnRegistered(new AgentRegistration(id, vehicle, "peer", "1", "linux", "x64", "h", "{}"), "c-" + id);
+        _fleet.OnRegistered(new AgentRegistration(id, vehicle, IplsCore.Ipls.PeerRole.Peer, "1", "linux", "x64", "h", "{}"), "c-" + id);
         _fleet.OnStatus(Status(id, vehicle, state));
         if (!connected)
         {
