@@ -111,6 +111,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
     public IplsPeerRunner Runner => _runner;
 
+    /// <summary>The generator's mode (null without one); the tests read it, the status report carries it as text.</summary>
     public GeneratorMode? GeneratorMode => _generator?.Mode;
 
     /// <summary>Loads the model, checkpoint and identity and builds everything; nothing runs yet. Bad files throw.</summary>

@@ -28,18 +28,20 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
     private readonly ControlClientOptions _controlOptions;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _commandGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
     private readonly string _baseHash;
-    private AgentConfigLoad _config;
+    private AgentConfig _config;
     private AgentRuntime? _runtime;
     private ControlClient? _control;
+    private Task _controlRestart = Task.CompletedTask;
 
-    private AgentSupervisor(AgentConfigSource source, AgentConfigLoad config, string baseHash, AgentRuntimeOptions options, ControlClientOptions controlOptions)
+    private AgentSupervisor(AgentConfigSource source, AgentConfig config, string baseHash, AgentRuntimeOptions options, ControlClientOptions controlOptions)
     {
         _source = source;
         _config = config;
         _baseHash = baseHash;
         _controlOptions = controlOptions;
-        string name = config.Settings!.AgentId ?? "vehicle-" + config.Settings.Vehicle.ToString(CultureInfo.InvariantCulture);
+        string name = config.Settings.AgentId ?? "vehicle-" + config.Settings.Vehicle.ToString(CultureInfo.InvariantCulture);
         _options = options with { Loggers = new CapturingLoggerFactory(options.Loggers, Logs, options.Time, name) };
         _logger = _options.Loggers.CreateLogger("IplsAgent.Supervisor");
     }
@@ -47,12 +49,9 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
     /// <summary>This agent's recent log lines (what the dashboard shows).</summary>
     public RecentLogs Logs { get; } = new();
 
-    public AgentSettings Settings => _config.Settings!;
+    public AgentSettings Settings => _config.Settings;
 
     internal AgentRuntime Runtime => _runtime ?? throw new InvalidOperationException("Not started.");
-
-    /// <summary>Connected and registered with the dashboard.</summary>
-    public bool DashboardRegistered => _control is { IsConnected: true, Registered: true };
 
     /// <summary>
     /// Starts an agent from a valid config. A config applied earlier from the dashboard replaces it
@@ -73,27 +72,28 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
             throw new ArgumentException("The configuration is not valid: " + string.Join("; ", config.Errors), nameof(config));
         }
 
-        var effective = config;
-        string applied = Path.Combine(config.Settings!.StateDirectory, AppliedConfigFile);
+        var effective = config.Valid;
+        string applied = Path.Combine(config.Settings.StateDirectory, AppliedConfigFile);
         string appliedBase = Path.Combine(config.Settings.StateDirectory, AppliedBaseFile);
         bool useApplied = File.Exists(applied) && File.Exists(appliedBase)
             && (await File.ReadAllTextAsync(appliedBase, cancellationToken).ConfigureAwait(false)).Trim() == config.Hash;
         if (useApplied)
         {
             var load = source.Load(await File.ReadAllBytesAsync(applied, cancellationToken).ConfigureAwait(false), applied);
-            if (load.IsValid)
+            useApplied = load.IsValid;
+            if (useApplied)
             {
-                effective = load;
+                effective = load.Valid;
             }
         }
 
         var supervisor = new AgentSupervisor(source, effective, config.Hash, options, controlOptions ?? new ControlClientOptions());
-        if (!ReferenceEquals(effective, config))
+        if (useApplied)
         {
             supervisor.LogUsingApplied(applied);
         }
 
-        supervisor._runtime = AgentRuntime.Create(effective.Settings!, supervisor._options);
+        supervisor._runtime = AgentRuntime.Create(effective.Settings, supervisor._options);
         supervisor._runtime.Start();
         supervisor.StartControl();
         return supervisor;
@@ -120,7 +120,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
             return CommandResult.Refused("config rejected; nothing changed", load.Errors);
         }
 
-        if (load.Settings!.Vehicle != Settings.Vehicle)
+        if (load.Settings.Vehicle != Settings.Vehicle)
         {
             // Not an error: the vehicle number is part of the topics. Say it, so nobody is surprised.
             LogVehicleChanged(Settings.Vehicle, load.Settings.Vehicle);
@@ -128,24 +128,19 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
 
         try
         {
-            await ReplaceRuntimeAsync(load, ct).ConfigureAwait(false);
+            await ReplaceRuntimeAsync(load.Valid, ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsStartFailure(ex))
         {
             return CommandResult.Refused($"config rejected: {ex.Message}; nothing changed", [new ConfigIssue("modelPath", load.Settings.ModelPath, ex.Message)]);
         }
 
-        bool controlChanged = load.Settings.DashboardUrl != _config.Settings!.DashboardUrl || load.Settings.FleetToken != _config.Settings.FleetToken;
-        _config = load;
-        Persist(load);
+        bool controlChanged = load.Settings.DashboardUrl != _config.Settings.DashboardUrl || load.Settings.FleetToken != _config.Settings.FleetToken;
+        _config = load.Valid;
+        Persist(_config);
         if (controlChanged)
         {
-            // Answer first over the current link, then move to the new dashboard or token.
-            _ = Task.Run(async () =>
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), _options.Time).ConfigureAwait(false);
-                await RestartControlAsync().ConfigureAwait(false);
-            }, CancellationToken.None);
+            _controlRestart = RestartControlAfterAnswerAsync();
         }
         else if (_control is { } control)
         {
@@ -196,6 +191,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
     /// <summary>Graceful stop: final checkpoint, leave the fleet, close the dashboard link.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
         await _commandGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -221,7 +217,9 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _controlRestart.ConfigureAwait(false);
         _commandGate.Dispose();
+        _stopping.Dispose();
     }
 
     internal AgentRegistration Registration()
@@ -235,7 +233,7 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
             RuntimeInformation.OSDescription,
             RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant(),
             _config.Hash,
-            System.Text.Encoding.UTF8.GetString(_config.Json))
+            ConfigSecrets.Redact(_config.Json)) // secrets never leave the agent
         {
             Topics = Settings.Topics,
         };
@@ -269,9 +267,9 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
     /// Loads the new model while the old runtime still runs (a bad model file changes nothing), then
     /// stops the old runtime and builds the new one; if that fails, the previous config comes back.
     /// </summary>
-    private async Task ReplaceRuntimeAsync(AgentConfigLoad config, CancellationToken cancellationToken)
+    private async Task ReplaceRuntimeAsync(AgentConfig config, CancellationToken cancellationToken)
     {
-        var model = AgentRuntime.LoadModel(config.Settings!);
+        var model = AgentRuntime.LoadModel(config.Settings);
         var old = Runtime;
 
         // Stop the old one before building the new: both would share the state directory and the peer identity.
@@ -280,12 +278,12 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         AgentRuntime next;
         try
         {
-            next = AgentRuntime.Create(config.Settings!, _options, model);
+            next = AgentRuntime.Create(config.Settings, _options, model);
         }
         catch (Exception ex) when (IsStartFailure(ex))
         {
             // Bring the previous configuration back; it worked a moment ago.
-            _runtime = AgentRuntime.Create(_config.Settings!, _options);
+            _runtime = AgentRuntime.Create(_config.Settings, _options);
             _runtime.Start();
             throw;
         }
@@ -294,9 +292,9 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         next.Start();
     }
 
-    private void Persist(AgentConfigLoad config)
+    private void Persist(AgentConfig config)
     {
-        string directory = config.Settings!.StateDirectory;
+        string directory = config.Settings.StateDirectory;
         Directory.CreateDirectory(directory);
         AtomicFile.Write(Path.Combine(directory, AppliedConfigFile), s => s.Write(config.Json));
         AtomicFile.Write(Path.Combine(directory, AppliedBaseFile), s => s.Write(System.Text.Encoding.UTF8.GetBytes(_baseHash)));
@@ -322,6 +320,32 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
             _options.Time,
             _options.Loggers.CreateLogger("IplsAgent.Control"));
         _control.Start();
+    }
+
+    /// <summary>
+    /// Answers first over the current link, then moves to the new dashboard or token: under the command
+    /// gate like every change of <c>_control</c>, so it never races <see cref="StopAsync"/>.
+    /// </summary>
+    private async Task RestartControlAfterAnswerAsync()
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _options.Time, _stopping.Token).ConfigureAwait(false);
+            await _commandGate.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopping: StopAsync closes the link
+        }
+
+        try
+        {
+            await RestartControlAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _commandGate.Release();
+        }
     }
 
     private async Task RestartControlAsync()

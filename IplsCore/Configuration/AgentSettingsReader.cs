@@ -37,12 +37,12 @@ public static partial class AgentSettingsReader
     private static readonly FrozenSet<string> GeneratorKeys = FrozenSet.Create(
         StringComparer.Ordinal, "enabled", "mode", "rateHz", "normalFile", "anomalyFile", "seed");
 
-    public static AgentSettingsResult Read(IConfiguration configuration, IReadOnlyDictionary<string, string>? variables = null)
+    public static AgentConfigLoad Read(IConfiguration configuration, IReadOnlyDictionary<string, string>? variables = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var reader = new Reader(configuration, variables ?? new Dictionary<string, string>());
         var settings = reader.Build();
-        return new AgentSettingsResult(reader.Errors.Count == 0 ? settings : null, reader.Errors, []);
+        return new AgentConfigLoad(reader.Errors.Count == 0 ? settings : null, reader.Errors, [], [], string.Empty);
     }
 
     /// <summary>Warnings for keys of a JSON config document that neither the reference nor we know (likely typos).</summary>

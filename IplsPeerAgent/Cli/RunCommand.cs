@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using IplsCore.Configuration;
 using IplsAgent.Runtime;
 using IplsCore.Ipls;
 using Microsoft.Extensions.Configuration;
@@ -67,9 +68,9 @@ internal static class RunCommand
 
         if (checkOnly)
         {
-            AgentRuntime.LoadModel(load.Settings!);
-            string ipls = AgentTransports.DescribeIpls(load.Settings!);
-            await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings!.Vehicle}, role {load.Settings.Role.Name()}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
+            AgentRuntime.LoadModel(load.Settings);
+            string ipls = AgentTransports.DescribeIpls(load.Settings);
+            await output.WriteLineAsync($"config {load.Hash} is valid: vehicle {load.Settings.Vehicle}, role {load.Settings.Role.Name()}, broker {load.Settings.Mqtt.Host}:{load.Settings.Mqtt.Port}, {ipls}").ConfigureAwait(false);
             return 0;
         }
 

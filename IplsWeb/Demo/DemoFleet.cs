@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using IplsCore.Configuration;
 using IplsAgent.Control;
 using IplsAgent.Runtime;
+using IplsCore.Ipls;
 using IplsWeb.Hosting;
 
 namespace IplsWeb.Demo;
@@ -77,18 +79,18 @@ public sealed partial class DemoFleet(
     {
         var demo = options.DemoFleet;
         var source = new AgentConfigSource();
-        var configs = new List<string>();
+        var configs = new List<(string Id, string Json)>();
         for (int b = 1; b <= demo.Bootstrappers; b++)
         {
-            configs.Add(Config($"bootstrapper-{b}", 900 + b, "bootstrapper", generator: false));
+            configs.Add(($"bootstrapper-{b}", Config($"bootstrapper-{b}", 900 + b, PeerRoleNames.Bootstrapper, generator: false)));
         }
 
         for (int v = 1; v <= demo.Peers; v++)
         {
-            configs.Add(Config($"vehicle-{v}", v, "peer", generator: true));
+            configs.Add(($"vehicle-{v}", Config($"vehicle-{v}", v, PeerRoleNames.Peer, generator: true)));
         }
 
-        foreach (string config in configs)
+        foreach (var (id, config) in configs)
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -117,7 +119,7 @@ public sealed partial class DemoFleet(
             }
             catch (Exception ex) when (ex is ArgumentException or IOException or InvalidOperationException)
             {
-                LogStartFailed(config, ex.Message);
+                LogStartFailed(id, ex.Message); // the id, not the config: it holds the fleet token
             }
         }
 
@@ -159,6 +161,6 @@ public sealed partial class DemoFleet(
     [LoggerMessage(EventId = 5301, Level = LogLevel.Information, Message = "Demo fleet started: {Peers} peers, {Bootstrappers} bootstrappers")]
     private partial void LogStarted(int peers, int bootstrappers);
 
-    [LoggerMessage(EventId = 5302, Level = LogLevel.Error, Message = "A demo agent did not start ({Config}): {Reason}")]
-    private partial void LogStartFailed(string config, string reason);
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Error, Message = "Demo agent {Agent} did not start: {Reason}")]
+    private partial void LogStartFailed(string agent, string reason);
 }

@@ -1,6 +1,5 @@
 using System.Text;
 using IplsCore.Configuration;
-using IplsAgent.Runtime;
 
 namespace IplsWeb.Fleet;
 

@@ -18,7 +18,8 @@ namespace IplsWeb.Hosting;
 /// </summary>
 public static class DashboardApp
 {
-    public static WebApplication Build(string[] args)
+    /// <summary>Builds the app; <paramref name="configureServices"/> runs last, so tests can replace a service (a fake clock, a recording logger).</summary>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         // The application name fixes where static assets are found, also when a test process hosts it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
@@ -84,6 +85,7 @@ public static class DashboardApp
         builder.Services.AddSignalR().AddHubOptions<AgentHub>(hub => hub.MaximumReceiveMessageSize = 192 * 1024);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         if (!app.Environment.IsDevelopment())
         {

@@ -35,7 +35,11 @@ internal sealed class DashboardHost : IAsyncDisposable
 
     public FleetState Fleet => Services.GetRequiredService<FleetState>();
 
-    public static async Task<DashboardHost> StartAsync(int peers = 2, int bootstrappers = 1, double rateHz = 20, string? fleetToken = null, params string[] extra)
+    public static Task<DashboardHost> StartAsync(int peers = 2, int bootstrappers = 1, double rateHz = 20, string? fleetToken = null, params string[] extra) =>
+        StartAsync(null, peers, bootstrappers, rateHz, fleetToken, extra);
+
+    /// <summary>As above; <paramref name="configureServices"/> replaces or adds services (see <see cref="DashboardApp.Build"/>).</summary>
+    public static async Task<DashboardHost> StartAsync(Action<IServiceCollection>? configureServices, int peers = 2, int bootstrappers = 1, double rateHz = 20, string? fleetToken = null, params string[] extra)
     {
         string data = Directory.CreateTempSubdirectory("ipls-web-").FullName;
         var (http, mqtt) = TwoFreePorts();
@@ -60,7 +64,7 @@ internal sealed class DashboardHost : IAsyncDisposable
         }
 
         args.AddRange(extra);
-        var app = DashboardApp.Build([.. args]);
+        var app = DashboardApp.Build([.. args], configureServices);
         await app.StartAsync();
         return new DashboardHost(app, data, http, mqtt);
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using IplsCore.Configuration;
 using IplsAgent.Control;
 using IplsAgent.Runtime;
 using IplsWeb.Hosting;

@@ -44,9 +44,6 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
     /// <summary>The newest fleet model, replaced atomically whenever a partition version changes.</summary>
     public FleetModelSnapshot FleetModel => Volatile.Read(ref _snapshot);
 
-    /// <summary>Raised (on the loop) after the fleet model changed.</summary>
-    public event Action<FleetModelSnapshot>? FleetModelChanged;
-
     public void Start()
     {
         if (_tasks.Count > 0)
@@ -297,7 +294,6 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
         _publishedSynchronized = _node.IsSynchronized;
         var snapshot = new FleetModelSnapshot(_node.FleetModel.ToArray(), _publishedVersions, _publishedSynchronized);
         Volatile.Write(ref _snapshot, snapshot);
-        FleetModelChanged?.Invoke(snapshot);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Node {Node}: {Action} failed: {Error}")]

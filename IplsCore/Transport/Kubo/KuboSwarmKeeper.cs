@@ -78,15 +78,15 @@ internal sealed partial class KuboSwarmKeeper(KuboClient client, IReadOnlyList<s
     private List<string> Others(string selfId) =>
         [.. bootstrappers.Where(b => !string.Equals(KuboPeerAddress.PeerId(b), selfId, StringComparison.Ordinal))];
 
-    [LoggerMessage(EventId = 2121, Level = LogLevel.Information, Message = "Kubo swarm: connected to bootstrapper {Peer}")]
+    [LoggerMessage(EventId = 1121, Level = LogLevel.Information, Message = "Kubo swarm: connected to bootstrapper {Peer}")]
     private partial void LogConnected(string peer);
 
-    [LoggerMessage(EventId = 2122, Level = LogLevel.Warning, Message = "Kubo swarm: cannot connect to bootstrapper {Peer}: {Error} ({Suppressed} similar lines held back)")]
+    [LoggerMessage(EventId = 1122, Level = LogLevel.Warning, Message = "Kubo swarm: cannot connect to bootstrapper {Peer}: {Error} ({Suppressed} similar lines held back)")]
     private partial void LogConnectFailed(string peer, string error, long suppressed);
 
-    [LoggerMessage(EventId = 2123, Level = LogLevel.Information, Message = "Kubo bootstrap list: {Added} of {Count} bootstrappers added")]
+    [LoggerMessage(EventId = 1123, Level = LogLevel.Information, Message = "Kubo bootstrap list: {Added} of {Count} bootstrappers added")]
     private partial void LogBootstrapAdded(int added, int count);
 
-    [LoggerMessage(EventId = 2124, Level = LogLevel.Warning, Message = "Kubo bootstrap list: adding the bootstrappers failed: {Error} ({Suppressed} similar lines held back)")]
+    [LoggerMessage(EventId = 1124, Level = LogLevel.Warning, Message = "Kubo bootstrap list: adding the bootstrappers failed: {Error} ({Suppressed} similar lines held back)")]
     private partial void LogBootstrapAddFailed(string error, long suppressed);
 }

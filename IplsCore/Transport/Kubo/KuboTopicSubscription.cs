@@ -204,12 +204,12 @@ internal sealed partial class KuboTopicSubscription : IAsyncDisposable
         return reason;
     }
 
-    [LoggerMessage(EventId = 2111, Level = LogLevel.Debug, Message = "Kubo pubsub: subscribed to {Topic}")]
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Debug, Message = "Kubo pubsub: subscribed to {Topic}")]
     private partial void LogSubscribed(string topic);
 
-    [LoggerMessage(EventId = 2112, Level = LogLevel.Warning, Message = "Kubo pubsub: stream for {Topic} stopped ({Reason}); subscribing again")]
+    [LoggerMessage(EventId = 1112, Level = LogLevel.Warning, Message = "Kubo pubsub: stream for {Topic} stopped ({Reason}); subscribing again")]
     private partial void LogStreamEnded(string topic, string reason);
 
-    [LoggerMessage(EventId = 2113, Level = LogLevel.Debug, Message = "Kubo pubsub: subscribing to {Topic} failed (attempt {Attempt}): {Error}")]
+    [LoggerMessage(EventId = 1113, Level = LogLevel.Debug, Message = "Kubo pubsub: subscribing to {Topic} failed (attempt {Attempt}): {Error}")]
     private partial void LogSubscribeFailed(string topic, int attempt, string error);
 }

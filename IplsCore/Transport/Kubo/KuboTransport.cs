@@ -505,33 +505,33 @@ public sealed partial class KuboTransport : IIplsTransport
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Kubo {Api}: version {Version}, peer {PeerId}, pubsub {PubsubEnabled}")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Kubo {Api}: version {Version}, peer {PeerId}, pubsub {PubsubEnabled}")]
     private partial void LogIdentified(string api, string version, string peerId, bool pubsubEnabled);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Kubo {Api} not answering (attempt {Attempt}): {Error}")]
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Kubo {Api} not answering (attempt {Attempt}): {Error}")]
     private partial void LogDaemonUnreachable(string api, int attempt, string error);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Kubo {Api}: pubsub is not enabled ({Error}); IPLS cannot run until it is ({Suppressed} similar lines held back)")]
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Error, Message = "Kubo {Api}: pubsub is not enabled ({Error}); IPLS cannot run until it is ({Suppressed} similar lines held back)")]
     private partial void LogPubsubOff(string api, string error, long suppressed);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "Kubo {Version} predates 0.11 and its multibase pubsub format; IPLS needs Kubo 0.11 or newer")]
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Error, Message = "Kubo {Version} predates 0.11 and its multibase pubsub format; IPLS needs Kubo 0.11 or newer")]
     private partial void LogOldDaemon(string version);
 
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Kubo pubsub: rejected a line on {Topic}: {Reason} ({Suppressed} similar lines held back)")]
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "Kubo pubsub: rejected a line on {Topic}: {Reason} ({Suppressed} similar lines held back)")]
     private partial void LogLineRejected(string topic, string reason, long suppressed);
 
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Kubo content {ContentId} rejected: {Reason} ({Suppressed} similar lines held back)")]
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Warning, Message = "Kubo content {ContentId} rejected: {Reason} ({Suppressed} similar lines held back)")]
     private partial void LogContentRejected(string contentId, string reason, long suppressed);
 
-    [LoggerMessage(EventId = 2107, Level = LogLevel.Information, Message = "Kubo content {ContentId} not fetched: {Error}")]
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Kubo content {ContentId} not fetched: {Error}")]
     private partial void LogContentUnavailable(string contentId, string error);
 
-    [LoggerMessage(EventId = 2108, Level = LogLevel.Debug, Message = "Kubo call retried (attempt {Attempt}): {Error}")]
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Debug, Message = "Kubo call retried (attempt {Attempt}): {Error}")]
     private partial void LogCallRetried(int attempt, string error);
 
-    [LoggerMessage(EventId = 2109, Level = LogLevel.Warning, Message = "Kubo pubsub: the daemon no longer lists {Topic}; subscribing again")]
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "Kubo pubsub: the daemon no longer lists {Topic}; subscribing again")]
     private partial void LogSubscriptionLost(string topic);
 
-    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "Kubo swarm/subscription check failed: {Error} ({Suppressed} similar lines held back)")]
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "Kubo swarm/subscription check failed: {Error} ({Suppressed} similar lines held back)")]
     private partial void LogMaintenanceFailed(string error, long suppressed);
 }

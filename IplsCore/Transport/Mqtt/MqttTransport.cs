@@ -371,18 +371,18 @@ public sealed partial class MqttTransport : IIplsTransport
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "MQTT connected to {Host}:{Port}, {Topics} topics subscribed")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "MQTT connected to {Host}:{Port}, {Topics} topics subscribed")]
     private partial void LogConnected(string host, int port, int topics);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "MQTT disconnected from {Host}:{Port} ({Reason}); reconnecting")]
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "MQTT disconnected from {Host}:{Port} ({Reason}); reconnecting")]
     private partial void LogDisconnected(string host, int port, string reason);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "MQTT connect to {Host}:{Port} failed (attempt {Attempt}): {Error}")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "MQTT connect to {Host}:{Port} failed (attempt {Attempt}): {Error}")]
     private partial void LogConnectFailed(string host, int port, int attempt, string error);
 
-    [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "MQTT unsubscribe from {Topic} failed: {Error}")]
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "MQTT unsubscribe from {Topic} failed: {Error}")]
     private partial void LogUnsubscribeFailed(string topic, string error);
 
-    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Content {ContentId} failed its hash check; ignored")]
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Content {ContentId} failed its hash check; ignored")]
     private partial void LogContentMismatch(string contentId);
 }

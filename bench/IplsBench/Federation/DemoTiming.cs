@@ -4,7 +4,7 @@ namespace IplsBench.Federation;
 internal static class DemoTiming
 {
     public static readonly TimeSpan SampleInterval = TimeSpan.FromMilliseconds(250);
-    public const double Threshold = 0.08;
+    public const double Threshold = IplsCore.Engine.AnomalyThreshold.Default;
 
     /// <summary>Scores are judged on a moving average of this many samples (3 s), so one noisy sample is not a recovery.</summary>
     public const int SmoothingWindow = 12;

@@ -18,7 +18,7 @@ public sealed class SecretFileTests : IDisposable
         return path;
     }
 
-    private static AgentSettingsResult Read(Dictionary<string, string?> values) =>
+    private static AgentConfigLoad Read(Dictionary<string, string?> values) =>
         AgentSettingsReader.Read(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text;
-using IplsAgent.Runtime;
+using IplsCore.Configuration;
 
-namespace IplsPeerAgent.Tests.Runtime;
+namespace IplsCore.Tests.Configuration;
 
 public sealed class AgentConfigSourceTests
 {

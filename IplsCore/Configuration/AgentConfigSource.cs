@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using IplsCore.Configuration;
 using Microsoft.Extensions.Configuration;
 
-namespace IplsAgent.Runtime;
+namespace IplsCore.Configuration;
 
 /// <summary>
 /// Turns a JSON config document into settings the usual .NET way: the document, then the host's
@@ -63,8 +62,7 @@ public sealed class AgentConfigSource(Action<IConfigurationBuilder>? addOverride
             return AgentConfigLoad.Failed(hash, new ConfigIssue(sourceName, null, ex.Message));
         }
 
-        var result = AgentSettingsReader.Read(configuration, variables);
-        return new AgentConfigLoad(result.Settings, result.Errors, warnings, json.ToArray(), hash);
+        return AgentSettingsReader.Read(configuration, variables) with { Warnings = warnings, Json = json.ToArray(), Hash = hash };
     }
 
     private static bool HasKey(JsonElement root, string key) =>
