@@ -25,6 +25,8 @@ public sealed record DashboardOptions
 
     public HistoryOptions History { get; init; } = new();
 
+    public AlertOptions Alerts { get; init; } = new();
+
     /// <summary>Password for the UI sign-in. Required (no default) when bound to anything but loopback.</summary>
     public string? AdminPassword { get; init; }
 
@@ -62,6 +64,7 @@ public sealed record DashboardOptions
 
         problems.AddRange(Broker.Problems());
         problems.AddRange(History.Problems());
+        problems.AddRange(Alerts.Problems());
         return problems;
     }
 }
