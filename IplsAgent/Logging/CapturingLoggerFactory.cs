@@ -21,6 +21,8 @@ public sealed class CapturingLoggerFactory(ILoggerFactory inner, RecentLogs rece
 
     private sealed class TeeLogger(ILogger inner, string category, RecentLogs recent, TimeProvider time, string agentId) : ILogger
     {
+        private static readonly Func<ILogger, string, IDisposable?> AgentScope = LoggerMessage.DefineScope<string>("agent {Agent}");
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
 
@@ -30,7 +32,7 @@ public sealed class CapturingLoggerFactory(ILoggerFactory inner, RecentLogs rece
         {
             if (inner.IsEnabled(logLevel))
             {
-                using (inner.BeginScope("agent {Agent}", agentId))
+                using (AgentScope(inner, agentId))
                 {
                     inner.Log(logLevel, eventId, state, exception, formatter);
                 }

@@ -28,7 +28,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private readonly NetworkShape _shape;
     private readonly MinMaxScaler _scaler;
     private readonly IIplsTransport _iplsTransport;
-    private readonly IIplsTransport? _data;
+    private readonly IMessageLink? _data;
     private readonly IplsPeerRunner _runner;
     private readonly ScoringLoop? _scoring;
     private readonly TrainingLoop? _training;
@@ -264,7 +264,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
             State = !_started ? AgentRunState.Starting : Controls.Consuming || _data is null ? AgentRunState.Running : AgentRunState.Stopped,
             At = time.GetUtcNow(),
             Synchronized = fleet.Synchronized,
-            BrokerConnected = (_data ?? _iplsTransport) is IplsCore.Transport.Mqtt.MqttTransport { IsConnected: true } or not IplsCore.Transport.Mqtt.MqttTransport,
+            BrokerConnected = (_data ?? _iplsTransport).IsConnected,
             RoundsDone = _roundsBefore + (_training?.Rounds ?? 0),
             LastLoss = Counters.LastLoss,
             LastScore = Counters.LastScore,

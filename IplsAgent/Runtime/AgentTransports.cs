@@ -29,7 +29,7 @@ public sealed class AgentTransports : IAgentTransports
         return MqttTransport.Start(options, loggers.CreateLogger("IplsCore.Transport.Mqtt.Ipls"));
     }
 
-    public IIplsTransport CreateData(AgentSettings settings, string agentId, ILoggerFactory loggers)
+    public IMessageLink CreateData(AgentSettings settings, string agentId, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(loggers);

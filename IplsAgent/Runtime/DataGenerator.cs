@@ -16,14 +16,14 @@ internal sealed partial class DataGenerator
     private readonly ModeSwitchingSource _source;
     private readonly GeneratorSettings _settings;
     private readonly string _topic;
-    private readonly IIplsTransport _data;
+    private readonly IMessageLink _data;
     private readonly AgentCounters _counters;
     private readonly TimeProvider _time;
     private readonly RateLimiter _logLimit;
     private readonly ILogger _logger;
     private readonly Lock _sourceGate = new();
 
-    public DataGenerator(GeneratorSettings settings, string topic, IIplsTransport data, AgentCounters counters, TimeProvider time, ILogger logger)
+    public DataGenerator(GeneratorSettings settings, string topic, IMessageLink data, AgentCounters counters, TimeProvider time, ILogger logger)
     {
         _settings = settings;
         _topic = topic;

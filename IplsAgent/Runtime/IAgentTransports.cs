@@ -9,5 +9,5 @@ public interface IAgentTransports
 {
     IIplsTransport CreateIpls(AgentSettings settings, string agentId, ILoggerFactory loggers);
 
-    IIplsTransport CreateData(AgentSettings settings, string agentId, ILoggerFactory loggers);
+    IMessageLink CreateData(AgentSettings settings, string agentId, ILoggerFactory loggers);
 }

@@ -17,7 +17,7 @@ namespace IplsAgent.Runtime;
 /// </summary>
 internal sealed partial class ScoringLoop(
     AgentSettings settings,
-    IIplsTransport data,
+    IMessageLink data,
     AnomalyScorer scorer,
     ChannelWriter<float[]> training,
     AgentCounters counters,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using IplsCore.Data;
+using IplsCore.Logging;
 using IplsCore.Messages;
 using IplsWeb.Fleet;
 using MQTTnet.Server;
@@ -14,8 +15,7 @@ namespace IplsWeb.Broker;
 /// </summary>
 public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, ILogger<BrokerIngest> logger)
 {
-    private readonly Dictionary<string, DateTimeOffset> _lastReport = new(StringComparer.Ordinal);
-    private readonly Lock _gate = new();
+    private readonly RateLimiter _reports = new(time, TimeSpan.FromSeconds(10));
 
     public Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
@@ -57,15 +57,9 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
 
     private void Report(string topic, string clientId, string reason)
     {
-        var now = time.GetUtcNow();
-        lock (_gate)
+        if (!_reports.TryAcquire(topic, out _))
         {
-            if (_lastReport.TryGetValue(topic, out var last) && now - last < TimeSpan.FromSeconds(10))
-            {
-                return;
-            }
-
-            _lastReport[topic] = now;
+            return;
         }
 
         LogRejected(topic, clientId, reason);

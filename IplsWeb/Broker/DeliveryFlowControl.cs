@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IplsCore.Logging;
 using IplsWeb.Fleet;
 using IplsWeb.Hosting;
 using MQTTnet.Server;
@@ -8,7 +9,7 @@ namespace IplsWeb.Broker;
 /// <summary>
 /// Keeps the embedded broker lossless under bursts and bounded under a stuck subscriber. MQTTnet
 /// delivers to one subscriber slower than many publishers can send, and its per-subscriber queue grows
-/// costly when deep, so: every 10 ms the backlog of each client is read (<see cref="BacklogPolicy"/>);
+/// costly when deep, so: every 5 ms the backlog of each client is read (<see cref="BacklogPolicy"/>);
 /// while one that is draining is deep, incoming publishes wait (at most <see cref="BrokerOptions.MaxHold"/>)
 /// before they are routed, which holds the publisher's PUBACK and so slows it down. Beyond
 /// <see cref="BrokerOptions.MaxPendingPerClient"/> new messages are dropped for that subscriber only,
@@ -27,7 +28,7 @@ public sealed partial class DeliveryFlowControl(MqttServer server, DashboardOpti
     private long _held;
     private long _holdTimeouts;
     private long _dropped;
-    private DateTimeOffset _lastDropReport;
+    private readonly RateLimiter _dropReports = new(time, ReportEvery);
 
     public BrokerFlowStatus Status => new(_holding, _policy.Deepest, Interlocked.Read(ref _held), Interlocked.Read(ref _holdTimeouts), Interlocked.Read(ref _dropped));
 
@@ -100,9 +101,8 @@ public sealed partial class DeliveryFlowControl(MqttServer server, DashboardOpti
             Interlocked.Exchange(ref _resume, NewResume()).TrySetResult();
         }
 
-        if (!_droppedFor.IsEmpty && now - _lastDropReport >= ReportEvery)
+        if (!_droppedFor.IsEmpty && _dropReports.TryAcquire("dropped", out _))
         {
-            _lastDropReport = now;
             foreach (string client in _droppedFor.Keys)
             {
                 if (_droppedFor.TryRemove(client, out long count))

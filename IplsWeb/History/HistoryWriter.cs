@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using IplsCore.Logging;
 using IplsWeb.Fleet;
 using IplsWeb.Hosting;
 using Microsoft.Data.Sqlite;
@@ -20,13 +21,13 @@ public sealed partial class HistoryWriter : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<HistoryWriter> _logger;
     private readonly HistoryOptions _options;
-    private readonly Channel<object> _queue;
+    private readonly Channel<HistoryItem> _queue;
     private readonly TaskCompletionSource<HistoryStore> _store = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _path;
     private long _written;
     private long _dropped;
     private long _lost;
-    private DateTimeOffset _lastDropLog = DateTimeOffset.MinValue;
+    private readonly RateLimiter _dropLog;
 
     public HistoryWriter(FleetState fleet, RuntimeSettings settings, DashboardOptions options, TimeProvider time, ILogger<HistoryWriter> logger)
     {
@@ -35,13 +36,14 @@ public sealed partial class HistoryWriter : BackgroundService
         _fleet = fleet;
         _settings = settings;
         _time = time;
+        _dropLog = new RateLimiter(time, TimeSpan.FromMinutes(1));
         _logger = logger;
         _options = options.History;
-        _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = Channel.CreateBounded<HistoryItem>(new BoundedChannelOptions(_options.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _path = System.IO.Path.Combine(options.DataDirectory, "history.db");
-        fleet.ScoreAdded += (vehicle, point) => Enqueue(new ScoreRow(vehicle, point.AtUnixMs, point.Score));
-        fleet.EventRaised += Enqueue;
-        fleet.AlertChanged += Enqueue;
+        fleet.ScoreAdded += (vehicle, point) => Enqueue(HistoryItem.Of(new ScoreRow(vehicle, point.AtUnixMs, point.Score)));
+        fleet.EventRaised += e => Enqueue(HistoryItem.Of(e));
+        fleet.AlertChanged += a => Enqueue(HistoryItem.Of(a));
     }
 
     public long Written => Interlocked.Read(ref _written);
@@ -102,7 +104,7 @@ public sealed partial class HistoryWriter : BackgroundService
         }
     }
 
-    private void Enqueue(object item)
+    private void Enqueue(HistoryItem item)
     {
         if (_queue.Writer.TryWrite(item))
         {
@@ -110,10 +112,8 @@ public sealed partial class HistoryWriter : BackgroundService
         }
 
         Interlocked.Increment(ref _dropped);
-        var now = _time.GetUtcNow();
-        if (now - _lastDropLog > TimeSpan.FromMinutes(1))
+        if (_dropLog.TryAcquire("queue-full", out _))
         {
-            _lastDropLog = now;
             LogDropped(Dropped);
         }
     }
@@ -123,17 +123,17 @@ public sealed partial class HistoryWriter : BackgroundService
         var scores = new List<ScoreRow>();
         var events = new List<FleetEvent>();
         var alerts = new List<Alert>();
-        while (scores.Count + events.Count + alerts.Count < _options.MaxBatch && _queue.Reader.TryRead(out object? item))
+        while (scores.Count + events.Count + alerts.Count < _options.MaxBatch && _queue.Reader.TryRead(out var item))
         {
-            if (item is ScoreRow row)
+            if (item.Score is { } row)
             {
                 scores.Add(row);
             }
-            else if (item is FleetEvent e)
+            else if (item.Event is { } e)
             {
                 events.Add(e);
             }
-            else if (item is Alert alert)
+            else if (item.Alert is { } alert)
             {
                 alerts.Add(alert);
             }

@@ -60,6 +60,9 @@ public sealed partial class KuboTransport : IIplsTransport
 
     public TransportCounters Counters { get; } = new();
 
+    /// <summary>The daemon answered (its peer id is known).</summary>
+    public bool IsConnected => PeerId is not null;
+
     /// <summary>The daemon's peer id once it has answered; messages from it are ours and are not delivered.</summary>
     public string? PeerId => _identity.Task.IsCompletedSuccessfully ? _identity.Task.Result : null;
 

@@ -30,6 +30,9 @@ public sealed class SimulatedTransport : IIplsTransport
 
     public TransportCounters Counters { get; } = new();
 
+    /// <summary>The simulated network is always there; loss and partitions are its own business.</summary>
+    public bool IsConnected => true;
+
     public Task SubscribeAsync(string topic, CancellationToken cancellationToken)
     {
         lock (_network.Gate)
