@@ -6,7 +6,7 @@ namespace IplsAgent.Runtime;
 /// <summary>What a status report needs from the IPLS node, read on the node's loop in one go.</summary>
 internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IReadOnlyList<PeerSeen> Peers, IReadOnlyDictionary<string, long> Rejected)
 {
-    public static NodeView Of(IplsNode node, DateTimeOffset now)
+    public static NodeView Of(IIplsNodeView node, DateTimeOffset now)
     {
         var (primary, standby) = node.OwnedPartitions();
         var versions = node.Versions;
@@ -17,7 +17,7 @@ internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IRead
             partitions[p] = new PartitionStatus(p, versions[p], ownership);
         }
 
-        var peers = node.Membership.Members
+        var peers = node.Members
             .OrderBy(m => m.Id, StringComparer.Ordinal)
             .Select(m => new PeerSeen(m.Id, m.Role, Math.Round((now - m.LastSeen).TotalSeconds, 1)))
             .ToArray();

@@ -14,7 +14,7 @@ namespace IplsCore.Ipls.Node;
 /// queues. No I/O, no clock, no threads: the same core runs on the simulated network in virtual
 /// time and on MQTT or IPFS in real time. Not thread-safe; one driver loop owns it.
 /// </summary>
-public sealed partial class IplsNode
+public sealed partial class IplsNode : IIplsNodeView
 {
     private readonly IplsOptions _options;
     private readonly PartitionLayout _layout;
@@ -100,10 +100,14 @@ public sealed partial class IplsNode
 
     public NodeCounters Counters { get; } = new();
 
-    /// <summary>Local training rounds done, reported in heartbeats (the driver sets it).</summary>
-    public int RoundsCompleted { get; set; }
+    /// <summary>Local training rounds done, reported in heartbeats (the round of the last <see cref="SubmitDelta"/>).</summary>
+    public int RoundsCompleted { get; private set; }
 
     public MembershipView Membership => _membership;
+
+    public IReadOnlyCollection<MemberInfo> Members => _membership.Members;
+
+    public bool Knows(string id) => _membership.Contains(id);
 
     /// <summary>Newest version held per partition.</summary>
     public ReadOnlySpan<long> Versions => _versions;
@@ -231,6 +235,8 @@ public sealed partial class IplsNode
         {
             throw new InvalidOperationException("Bootstrappers do not train.");
         }
+
+        RoundsCompleted = round;
 
         if (delta.Length != _model.Length || baseVersions.Length != _layout.Count)
         {

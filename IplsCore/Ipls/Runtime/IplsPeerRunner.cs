@@ -64,16 +64,12 @@ public sealed partial class IplsPeerRunner : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(delta);
         ArgumentNullException.ThrowIfNull(baseVersions);
         return _commands.Writer.WriteAsync(
-            () =>
-            {
-                _node.RoundsCompleted = round;
-                _node.SubmitDelta(delta, baseVersions, samples, round, _time.GetUtcNow());
-            },
+            () => _node.SubmitDelta(delta, baseVersions, samples, round, _time.GetUtcNow()),
             cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="query"/> on the loop (for status reports) and returns its result.</summary>
-    public async Task<T> QueryAsync<T>(Func<IplsNode, T> query, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="query"/> on the loop (for status reports) over a read-only view of the node and returns its result.</summary>
+    public async Task<T> QueryAsync<T>(Func<IIplsNodeView, T> query, CancellationToken cancellationToken)
     {
         var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _commands.Writer.WriteAsync(

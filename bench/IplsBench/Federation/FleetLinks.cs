@@ -40,7 +40,6 @@ internal sealed class IplsLink(SimulatedNodeHost host, Func<DateTimeOffset> now)
             return;
         }
 
-        Host.Node.RoundsCompleted = round;
         Host.Node.SubmitDelta(delta, baseVersions, samples, round, now());
         Host.Flush();
     }

@@ -58,7 +58,7 @@ public class SimulatedTransportTests
         }
 
         await AdvanceUntil(() => runners.All(r => r.FleetModel.Synchronized));
-        await AdvanceUntil(() => runners.All(r => r.QueryAsync(n => n.Membership.Members.Count, CancellationToken.None).Result == 2));
+        await AdvanceUntil(() => runners.All(r => r.QueryAsync(n => n.Members.Count, CancellationToken.None).Result == 2));
         foreach (var runner in runners)
         {
             await runner.SubmitDeltaAsync(Enumerable.Repeat(0.5f, 40).ToArray(), runner.FleetModel.Versions, 10, 1, CancellationToken.None);

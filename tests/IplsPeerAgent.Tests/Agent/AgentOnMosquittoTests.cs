@@ -1,6 +1,5 @@
 using IplsCore.Messages;
 using IplsCore.Tests.Transport;
-using IplsPeerAgent.Tests.Cli;
 
 namespace IplsPeerAgent.Tests.Agent;
 

@@ -1,5 +1,4 @@
 using IplsCore.Tests.Transport;
-using IplsPeerAgent.Tests.Cli;
 using MQTTnet.Server;
 
 namespace IplsPeerAgent.Tests.Agent;

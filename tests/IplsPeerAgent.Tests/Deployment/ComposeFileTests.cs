@@ -46,7 +46,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
             return;
         }
 
-        using var dir = new Cli.TempDirectory();
+        using var dir = new TempDirectory();
         var result = await ComposeProject.RunAsync(compose, dir.Write("empty.env", string.Empty), "config", "-q");
 
         Assert.NotEqual(0, result.ExitCode);

@@ -22,7 +22,7 @@ public sealed class KuboInitScriptTests : IDisposable
         fi
         """;
 
-    private readonly Cli.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     public KuboInitScriptTests()
     {

@@ -5,7 +5,7 @@ internal sealed class Secrets : IDisposable
 {
     public static readonly string[] Names = ["swarm_key", "fleet_token", "dashboard_admin_password", "broker_password", "kubo_bootstrap_identity"];
 
-    private readonly Cli.TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new();
 
     private Secrets()
     {

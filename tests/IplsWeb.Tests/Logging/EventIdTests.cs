@@ -9,7 +9,7 @@ public sealed class EventIdTests
     [Fact]
     public void EveryLoggerMessage_HasAnEventIdNoOtherMessageUses()
     {
-        Assembly[] assemblies = [typeof(IplsCore.Ipls.Node.IplsNode).Assembly, typeof(IplsAgent.Runtime.AgentRuntime).Assembly, typeof(IplsWeb.Hosting.DashboardApp).Assembly];
+        Assembly[] assemblies = [typeof(IplsCore.Ipls.Node.IplsNode).Assembly, typeof(IplsAgent.Runtime.AgentSupervisor).Assembly, typeof(IplsWeb.Hosting.DashboardApp).Assembly];
         var messages = assemblies
             .SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))

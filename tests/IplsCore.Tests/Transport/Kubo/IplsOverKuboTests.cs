@@ -83,7 +83,7 @@ public sealed class IplsOverKuboTests : IAsyncLifetime
         }
 
         await Eventually.TrueAsync(() => peers.All(p => p.FleetModel.Synchronized), "all are synchronized", seconds: 30);
-        await Eventually.TrueAsync(() => peers.All(p => p.QueryAsync(n => n.Membership.Members.Count, CancellationToken.None).Result == 2), "all see each other", seconds: 30);
+        await Eventually.TrueAsync(() => peers.All(p => p.QueryAsync(n => n.Members.Count, CancellationToken.None).Result == 2), "all see each other", seconds: 30);
 
         // Deltas sent before an owner's delta stream is open are lost (pubsub keeps nothing): wait for the owners' streams.
         await Eventually.TrueAsync(

@@ -1,7 +1,7 @@
 using IplsCore.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsCore.Tests.Logging;
 
 public sealed class RateLimiterTests
 {

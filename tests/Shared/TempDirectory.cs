@@ -1,9 +1,9 @@
-namespace IplsPeerAgent.Tests.Cli;
+namespace IplsCore.Tests;
 
-/// <summary>A scratch directory removed when the test ends.</summary>
+/// <summary>A fresh directory under the system temp folder, removed when the test ends.</summary>
 internal sealed class TempDirectory : IDisposable
 {
-    public TempDirectory() => Path = Directory.CreateTempSubdirectory("ipls-cli-").FullName;
+    public TempDirectory() => Path = Directory.CreateTempSubdirectory("ipls-tests-").FullName;
 
     public string Path { get; }
 
