@@ -167,6 +167,9 @@ internal sealed partial class ControlClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends the registration again (the config changed): the dashboard shows what is applied, not what was.</summary>
+    public Task RegisterAgainAsync() => IsConnected ? RegisterAsync(_stopping.Token) : Task.CompletedTask;
+
     private async Task RegisterAsync(CancellationToken cancellationToken)
     {
         try

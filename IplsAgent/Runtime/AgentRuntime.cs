@@ -35,6 +35,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private readonly TrainingLoop? _training;
     private readonly DataGenerator? _generator;
     private readonly ProcessMetrics _metrics;
+    private readonly bool _sharedProcess;
     private readonly int _roundsBefore;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
@@ -50,6 +51,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         _logger = options.Loggers.CreateLogger("IplsAgent.Runtime");
         _metrics = new ProcessMetrics(options.Time);
         _guard = new LoopGuard(_logger, options.Time, TimeSpan.FromSeconds(1));
+        _sharedProcess = options.SharedProcess;
         var (network, scaler) = model;
         _shape = network.Shape;
         _scaler = scaler;
@@ -288,6 +290,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
             Rejected = rejected,
             CpuPercent = cpu,
             MemoryMb = memory,
+            SharedProcess = _sharedProcess,
         };
     }
 

@@ -17,4 +17,7 @@ public sealed record AgentRuntimeOptions
 
     /// <summary>Samples waiting for the trainer before new ones are dropped (and counted).</summary>
     public int TrainingQueueCapacity { get; init; } = 256;
+
+    /// <summary>The agent shares its process with others (the dashboard's demo fleet): its CPU and memory are not its own.</summary>
+    public bool SharedProcess { get; init; }
 }

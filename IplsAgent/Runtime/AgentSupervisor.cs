@@ -142,6 +142,12 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
         {
             _controlRestart = RestartControlAfterAnswerAsync();
         }
+        else if (_control is { } control)
+        {
+            // Registered again after the answer (not from inside the command handler, which the
+            // connection is still running): the dashboard's table and editor follow the new config.
+            _ = Task.Run(control.RegisterAgainAsync, CancellationToken.None);
+        }
 
         string warnings = load.Warnings.Count == 0 ? string.Empty : " (warnings: " + string.Join("; ", load.Warnings) + ")";
         return new CommandResult(true, $"config {load.Hash} applied; restarted as incarnation {Runtime.Identity.Incarnation}{warnings}", load.Warnings);

@@ -53,4 +53,7 @@ public sealed record AgentStatusReport
     public required double CpuPercent { get; init; }
 
     public required double MemoryMb { get; init; }
+
+    /// <summary>True when CPU and memory are the hosting process's, shared with other agents (in-process demo agents).</summary>
+    public bool SharedProcess { get; init; }
 }

@@ -102,7 +102,7 @@ public sealed partial class DemoFleet(
             var load = source.Load(Encoding.UTF8.GetBytes(config), "demo fleet");
             try
             {
-                var agent = await AgentSupervisor.StartAsync(source, load, new AgentRuntimeOptions { Loggers = loggers }, new ControlClientOptions(), cancellationToken).ConfigureAwait(false);
+                var agent = await AgentSupervisor.StartAsync(source, load, new AgentRuntimeOptions { Loggers = loggers, SharedProcess = true }, new ControlClientOptions(), cancellationToken).ConfigureAwait(false);
                 bool keep;
                 lock (_gate)
                 {

@@ -11,14 +11,28 @@ public sealed class AgentCommands(IHubContext<AgentHub, IAgentClient> hub, Fleet
 
     public Task<CommandResult> StopAsync(string agentId) => SendAsync(agentId, "stop", c => c.StopAgent());
 
-    public Task<CommandResult> RestartAsync(string agentId) => SendAsync(agentId, "restart", c => c.RestartAgent());
+    public Task<CommandResult> RestartAsync(string agentId) => RestartingAsync(agentId, () => SendAsync(agentId, "restart", c => c.RestartAgent()));
 
-    public Task<CommandResult> ApplyConfigAsync(string agentId, string json) => SendAsync(agentId, "apply config", c => c.ApplyConfig(json));
+    public Task<CommandResult> ApplyConfigAsync(string agentId, string json) => RestartingAsync(agentId, () => SendAsync(agentId, "apply config", c => c.ApplyConfig(json)));
 
     public Task<CommandResult> SetGeneratorModeAsync(string agentId, string mode) => SendAsync(agentId, "generator " + mode, c => c.SetGeneratorMode(mode));
 
     public Task<CommandResult> SetThresholdAsync(string agentId, double threshold) =>
         SendAsync(agentId, "threshold " + threshold.ToString(System.Globalization.CultureInfo.InvariantCulture), c => c.SetThreshold(threshold));
+
+    // The agent restarts while it handles these; its chip says so until it answers.
+    private async Task<CommandResult> RestartingAsync(string agentId, Func<Task<CommandResult>> send)
+    {
+        fleet.SetRestarting(agentId, true);
+        try
+        {
+            return await send().ConfigureAwait(false);
+        }
+        finally
+        {
+            fleet.SetRestarting(agentId, false);
+        }
+    }
 
     private async Task<CommandResult> SendAsync(string agentId, string what, Func<IAgentClient, Task<CommandResult>> command)
     {

@@ -9,7 +9,7 @@ namespace IplsWeb.Fleet;
 /// bad values come back with key, value and allowed range. The agent checks again on apply (model
 /// files live on the device).
 /// </summary>
-public sealed class ConfigValidator(Hosting.FleetSecret secret)
+public sealed class ConfigValidator(Hosting.FleetSecret secret, Hosting.DashboardOptions? dashboard = null)
 {
     public const int MaxBytes = AgentConfigSource.MaxBytes;
 
@@ -29,7 +29,38 @@ public sealed class ConfigValidator(Hosting.FleetSecret secret)
         var notes = new List<ConfigIssue>();
         string checkedJson = WithoutAgentSideFiles(json, notes);
         var load = _source.Load(Encoding.UTF8.GetBytes(checkedJson), "config", new Dictionary<string, string?> { ["fleetToken"] = secret.Token });
+        if (load.Settings is { } settings)
+        {
+            notes.AddRange(AwayFromThisDashboard(settings));
+        }
+
         return new ConfigCheck(load.IsValid, load.Errors, [.. load.Warnings, .. notes], load.Settings);
+    }
+
+    /// <summary>
+    /// A valid config can still point the agent somewhere else (the reference's adConfig.peer.json
+    /// names broker 0.0.0.0:7883 and container paths): say so before it is applied.
+    /// </summary>
+    private IEnumerable<ConfigIssue> AwayFromThisDashboard(AgentSettings settings)
+    {
+        var broker = $"{settings.Mqtt.Host}:{settings.Mqtt.Port}";
+        if (settings.Mqtt.Host is "0.0.0.0" or "::" or "[::]")
+        {
+            yield return new ConfigIssue("mqttBrokerip", settings.Mqtt.Host, $"{settings.Mqtt.Host} is a listen address, not a broker to connect to: the agent will not reach this dashboard's broker");
+        }
+
+        if (dashboard is not null && settings.Mqtt.Port != dashboard.MqttPort)
+        {
+            yield return new ConfigIssue("mqttPort", settings.Mqtt.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), $"broker {broker}: this dashboard's broker listens on port {dashboard.MqttPort}; the agent's scores will not show here");
+        }
+
+        foreach (var (key, path) in new[] { ("modelPath", settings.ModelPath), ("scalerPath", settings.ScalerPath) })
+        {
+            if (path is not null && path.StartsWith("/workspace", StringComparison.Ordinal))
+            {
+                yield return new ConfigIssue(key, path, "the reference container's path: the file must exist on the agent's device (leave it out to use the bundled model)");
+            }
+        }
     }
 
     private string WithoutAgentSideFiles(string json, List<ConfigIssue> notes)

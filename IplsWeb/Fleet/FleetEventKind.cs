@@ -7,7 +7,10 @@ public enum FleetEventKind
     Lost,
     ConfigChanged,
     ModeSwitched,
+    /// <summary>Written by older versions (one per crossing); alerts replace it.</summary>
     ThresholdCrossed,
     Rejected,
     Command,
+    AlertFiring,
+    AlertResolved,
 }

@@ -11,8 +11,16 @@ namespace IplsWeb.Fleet;
 /// sensor data straight from the embedded broker) and recent events. Writers are the broker and the
 /// hub; pages read snapshots and re-render on their own timer, never per message.
 /// </summary>
-public sealed class FleetState(TimeProvider time)
+public sealed class FleetState
 {
+    private readonly TimeProvider _time;
+
+    public FleetState(TimeProvider time)
+    {
+        _time = time;
+        Alerts.Changed += OnAlert;
+    }
+
     public const int ScoreWindowSize = 4 * 60 * 5; // five minutes at 4 Hz
     public const int EventsKept = 1000;
     public const int LogLinesKept = 300;
@@ -28,16 +36,32 @@ public sealed class FleetState(TimeProvider time)
     /// <summary>Raised for each new event (also written to history).</summary>
     public event Action<FleetEvent>? EventRaised;
 
+    /// <summary>Raised when the fleet's threshold changes (charts move their line).</summary>
+    public event Action<double>? ThresholdChanged;
+
+    /// <summary>Raised when an alert opens or resolves (the history keeps it).</summary>
+    public event Action<Alert>? AlertChanged;
+
     /// <summary>Raised for each score received (the history writer queues it).</summary>
     public event Action<int, ScorePoint>? ScoreAdded;
 
-    /// <summary>Grows with every change; pages compare it to skip needless renders.</summary>
+    /// <summary>Raised for every change, on the writer's thread: handlers only take note (components render on their own throttle).</summary>
+    public event Action<FleetChange>? Changed;
+
+    /// <summary>Grows with every change.</summary>
     public long Version => Interlocked.Read(ref _version);
 
     public double Threshold
     {
         get => Volatile.Read(ref _threshold);
-        set => Volatile.Write(ref _threshold, value);
+        set
+        {
+            if (Interlocked.Exchange(ref _threshold, value) != value)
+            {
+                ThresholdChanged?.Invoke(value);
+                Touch(new FleetChange(FleetChangeKind.Threshold));
+            }
+        }
     }
 
     public IReadOnlyCollection<AgentEntry> Agents => [.. _agents.Values.OrderBy(a => a.Registration.Vehicle).ThenBy(a => a.Registration.AgentId, StringComparer.Ordinal)];
@@ -46,7 +70,17 @@ public sealed class FleetState(TimeProvider time)
 
     public AgentEntry? Agent(string id) => _agents.GetValueOrDefault(id);
 
-    public VehicleState Vehicle(int vehicle) => _vehicles.GetOrAdd(vehicle, v => new VehicleState(v, ScoreWindowSize));
+    public VehicleState Vehicle(int vehicle)
+    {
+        if (_vehicles.TryGetValue(vehicle, out var state))
+        {
+            return state;
+        }
+
+        state = _vehicles.GetOrAdd(vehicle, v => new VehicleState(v, ScoreWindowSize));
+        Touch(new FleetChange(FleetChangeKind.VehicleAdded, vehicle));
+        return state;
+    }
 
     public AgentEntry? AgentForVehicle(int vehicle) => _agents.Values.FirstOrDefault(a => a.Registration.Vehicle == vehicle && a.Registration.Role == PeerRole.Peer);
 
@@ -65,6 +99,9 @@ public sealed class FleetState(TimeProvider time)
         return VehicleTopics.TryParseDefault(topic, out vehicle, out kind);
     }
 
+    /// <summary>Anomaly episodes, one alert per episode per vehicle (instead of an event per crossing).</summary>
+    public AlertTracker Alerts { get; } = new();
+
     public FleetEvent[] Events()
     {
         lock (_eventGate)
@@ -75,19 +112,27 @@ public sealed class FleetState(TimeProvider time)
 
     public void OnRegistered(AgentRegistration registration, string connectionId)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         bool known = _agents.TryGetValue(registration.AgentId, out var existing);
         var entry = _agents.GetOrAdd(registration.AgentId, _ => new AgentEntry(registration));
         string? oldHash = known ? existing!.Registration.ConfigHash : null;
+        bool again = known && existing!.ConnectionId == connectionId; // the same link after a config change
         entry.Registration = registration;
         entry.ConnectionId = connectionId;
         entry.LastSeen = now;
+        entry.Gone = null;
         LearnTopics(registration);
-        Raise(FleetEventKind.Joined, registration.AgentId, $"{registration.Role.Name()} for vehicle {registration.Vehicle}, {registration.Version} on {registration.Architecture}");
+        if (!again)
+        {
+            Raise(FleetEventKind.Joined, registration.AgentId, $"{registration.Role.Name()} for vehicle {registration.Vehicle}, {registration.Version} on {registration.Architecture}");
+        }
+
         if (oldHash is not null && oldHash != registration.ConfigHash)
         {
             Raise(FleetEventKind.ConfigChanged, registration.AgentId, $"config {oldHash} → {registration.ConfigHash}");
         }
+
+        Touch(new FleetChange(FleetChangeKind.Agent, registration.Vehicle, registration.AgentId));
     }
 
     public void OnStatus(AgentStatusReport status)
@@ -98,8 +143,22 @@ public sealed class FleetState(TimeProvider time)
         }
 
         var previous = entry.Status;
+        var now = _time.GetUtcNow();
         entry.Status = status;
-        entry.LastSeen = time.GetUtcNow();
+        entry.LastSeen = now;
+        entry.StoppedSince = status.State == AgentRunState.Stopped ? entry.StoppedSince ?? now : null;
+        long model = status.Partitions.Sum(p => p.Version);
+        if (model != entry.ModelVersion)
+        {
+            entry.ModelVersion = model;
+            entry.ModelChangedAt = now;
+        }
+
+        if (previous is not null && status.RoundsDone > previous.RoundsDone)
+        {
+            entry.LearnedAt = now;
+        }
+
         if (previous?.GeneratorMode is { } before && status.GeneratorMode is { } after && before != after)
         {
             Raise(FleetEventKind.ModeSwitched, status.AgentId, $"generator {before} → {after}");
@@ -115,7 +174,7 @@ public sealed class FleetState(TimeProvider time)
             }
         }
 
-        Touch();
+        Touch(new FleetChange(FleetChangeKind.Agent, status.Vehicle, status.AgentId));
     }
 
     public void OnLogs(string agentId, IReadOnlyList<AgentLogLine> lines)
@@ -123,7 +182,7 @@ public sealed class FleetState(TimeProvider time)
         if (_agents.TryGetValue(agentId, out var entry))
         {
             entry.AddLogs(lines, LogLinesKept);
-            Touch();
+            Touch(new FleetChange(FleetChangeKind.Agent, entry.Registration.Vehicle, agentId));
         }
     }
 
@@ -143,7 +202,10 @@ public sealed class FleetState(TimeProvider time)
             entry.ConnectionId = null;
             bool left = entry.LeavingConnectionId == connectionId;
             entry.LeavingConnectionId = null;
-            Raise(left ? FleetEventKind.Left : FleetEventKind.Lost, entry.Registration.AgentId, left ? "left (stopped on purpose)" : "connection lost without a goodbye");
+            string why = left ? "left (stopped on purpose)" : "connection lost without a goodbye";
+            entry.Gone = (_time.GetUtcNow(), why);
+            Touch(new FleetChange(FleetChangeKind.Agent, entry.Registration.Vehicle, entry.Registration.AgentId));
+            Raise(left ? FleetEventKind.Left : FleetEventKind.Lost, entry.Registration.AgentId, why);
         }
     }
 
@@ -151,23 +213,20 @@ public sealed class FleetState(TimeProvider time)
     {
         var point = new ScorePoint(atUnixMs, score);
         ScoreAdded?.Invoke(vehicle, point);
-        if (Vehicle(vehicle).AddScore(point, Threshold))
-        {
-            Raise(FleetEventKind.ThresholdCrossed, $"vehicle {vehicle}", $"score {score:F3} above {Threshold:F3}");
-        }
-
-        Touch();
+        Vehicle(vehicle).AddScore(point, Threshold);
+        Alerts.OnScore(vehicle, score, atUnixMs, Threshold);
+        Touch(new FleetChange(FleetChangeKind.Score, vehicle));
     }
 
     public void OnSensor(int vehicle, float[] values, long atUnixMs)
     {
         Vehicle(vehicle).SetSensor(values, atUnixMs);
-        Touch();
+        Touch(new FleetChange(FleetChangeKind.Sensor, vehicle));
     }
 
     public void Raise(FleetEventKind kind, string subject, string detail)
     {
-        var e = new FleetEvent(time.GetUtcNow(), kind, subject, detail);
+        var e = new FleetEvent(_time.GetUtcNow(), kind, subject, detail);
         lock (_eventGate)
         {
             _events.Enqueue(e);
@@ -177,8 +236,41 @@ public sealed class FleetState(TimeProvider time)
             }
         }
 
-        Touch();
+        Touch(new FleetChange(FleetChangeKind.Event));
         EventRaised?.Invoke(e);
+    }
+
+    private void OnAlert(Alert alert)
+    {
+        string subject = $"vehicle {alert.Vehicle}";
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        if (alert.State == AlertState.Firing)
+        {
+            Raise(FleetEventKind.AlertFiring, subject, string.Format(culture, "anomaly alert opened: smoothed score above {0:F3} (score {1:F3})", alert.Threshold, alert.Peak));
+        }
+        else
+        {
+            Raise(FleetEventKind.AlertResolved, subject, string.Format(culture, "anomaly alert resolved after {0:F0} s, peak {1:F3}", alert.Duration(alert.ResolvedAt!.Value).TotalSeconds, alert.Peak));
+        }
+
+        Touch(new FleetChange(FleetChangeKind.Alert, alert.Vehicle));
+        AlertChanged?.Invoke(alert);
+    }
+
+    /// <summary>Marks an agent as restarting while a restart or config apply is on its way, or done.</summary>
+    public void SetRestarting(string agentId, bool restarting)
+    {
+        if (_agents.TryGetValue(agentId, out var entry))
+        {
+            entry.RestartingSince = restarting ? _time.GetUtcNow() : null;
+            Touch(new FleetChange(FleetChangeKind.Agent, entry.Registration.Vehicle, agentId));
+        }
+    }
+
+    private void Touch(FleetChange change)
+    {
+        Interlocked.Increment(ref _version);
+        Changed?.Invoke(change);
     }
 
     private void LearnTopics(AgentRegistration registration)
@@ -210,6 +302,4 @@ public sealed class FleetState(TimeProvider time)
             }
         }
     }
-
-    private void Touch() => Interlocked.Increment(ref _version);
 }

@@ -36,6 +36,7 @@ public sealed class HistoryStore : IAsyncDisposable
                 CREATE INDEX IF NOT EXISTS scores_vehicle_at ON scores (vehicle, at_ms);
                 CREATE TABLE IF NOT EXISTS events (at_ms INTEGER NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT NOT NULL);
                 CREATE INDEX IF NOT EXISTS events_at ON events (at_ms);
+                CREATE TABLE IF NOT EXISTS alerts (vehicle INTEGER NOT NULL, started_ms INTEGER NOT NULL, resolved_ms INTEGER, peak REAL NOT NULL, threshold REAL NOT NULL, PRIMARY KEY (vehicle, started_ms));
                 """;
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -104,6 +105,77 @@ public sealed class HistoryStore : IAsyncDisposable
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stores alerts (an episode is one row: opened, then updated when it resolves).</summary>
+    public async Task WriteAlertsAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(alerts);
+        if (alerts.Count == 0)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var upsert = _connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = """
+                INSERT INTO alerts (vehicle, started_ms, resolved_ms, peak, threshold) VALUES ($v, $s, $r, $p, $t)
+                ON CONFLICT (vehicle, started_ms) DO UPDATE SET resolved_ms = excluded.resolved_ms, peak = MAX(peak, excluded.peak)
+                """;
+            var v = upsert.Parameters.Add("$v", SqliteType.Integer);
+            var s = upsert.Parameters.Add("$s", SqliteType.Integer);
+            var r = upsert.Parameters.Add("$r", SqliteType.Integer);
+            var p = upsert.Parameters.Add("$p", SqliteType.Real);
+            var t = upsert.Parameters.Add("$t", SqliteType.Real);
+            foreach (var alert in alerts)
+            {
+                v.Value = alert.Vehicle;
+                s.Value = alert.StartedAt.ToUnixTimeMilliseconds();
+                r.Value = alert.ResolvedAt is { } resolved ? resolved.ToUnixTimeMilliseconds() : DBNull.Value;
+                p.Value = alert.Peak;
+                t.Value = alert.Threshold;
+                await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The newest alerts, newest first.</summary>
+    public async Task<IReadOnlyList<Alert>> AlertsAsync(int limit, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var query = _connection.CreateCommand();
+            query.CommandText = "SELECT vehicle, started_ms, resolved_ms, peak, threshold FROM alerts ORDER BY started_ms DESC LIMIT $limit";
+            query.Parameters.AddWithValue("$limit", limit);
+            var result = new List<Alert>();
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result.Add(new Alert(
+                    reader.GetInt32(0),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                    reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                    reader.GetDouble(3),
+                    reader.GetDouble(4)));
+            }
+
+            return result;
         }
         finally
         {
@@ -222,7 +294,7 @@ public sealed class HistoryStore : IAsyncDisposable
         try
         {
             await using var command = _connection.CreateCommand();
-            command.CommandText = "DELETE FROM scores WHERE at_ms < $c; DELETE FROM events WHERE at_ms < $c;";
+            command.CommandText = "DELETE FROM scores WHERE at_ms < $c; DELETE FROM events WHERE at_ms < $c; DELETE FROM alerts WHERE resolved_ms < $c;";
             command.Parameters.AddWithValue("$c", cutoffMs);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

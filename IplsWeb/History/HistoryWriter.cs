@@ -43,6 +43,7 @@ public sealed partial class HistoryWriter : BackgroundService
         _path = System.IO.Path.Combine(options.DataDirectory, "history.db");
         fleet.ScoreAdded += (vehicle, point) => Enqueue(HistoryItem.Of(new ScoreRow(vehicle, point.AtUnixMs, point.Score)));
         fleet.EventRaised += e => Enqueue(HistoryItem.Of(e));
+        fleet.AlertChanged += a => Enqueue(HistoryItem.Of(a));
     }
 
     public long Written => Interlocked.Read(ref _written);
@@ -121,7 +122,8 @@ public sealed partial class HistoryWriter : BackgroundService
     {
         var scores = new List<ScoreRow>();
         var events = new List<FleetEvent>();
-        while (scores.Count + events.Count < _options.MaxBatch && _queue.Reader.TryRead(out var item))
+        var alerts = new List<Alert>();
+        while (scores.Count + events.Count + alerts.Count < _options.MaxBatch && _queue.Reader.TryRead(out var item))
         {
             if (item.Score is { } row)
             {
@@ -131,9 +133,13 @@ public sealed partial class HistoryWriter : BackgroundService
             {
                 events.Add(e);
             }
+            else if (item.Alert is { } alert)
+            {
+                alerts.Add(alert);
+            }
         }
 
-        int count = scores.Count + events.Count;
+        int count = scores.Count + events.Count + alerts.Count;
         if (count == 0)
         {
             return 0;
@@ -142,6 +148,7 @@ public sealed partial class HistoryWriter : BackgroundService
         try
         {
             await store.WriteAsync(scores, events, cancellationToken).ConfigureAwait(false);
+            await store.WriteAlertsAsync(alerts, cancellationToken).ConfigureAwait(false);
             Interlocked.Add(ref _written, count);
         }
         catch (Exception ex) when (ex is SqliteException or InvalidOperationException or IOException)

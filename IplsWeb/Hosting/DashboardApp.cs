@@ -43,6 +43,8 @@ public static class DashboardApp
         {
             var fleet = new FleetState(sp.GetRequiredService<TimeProvider>()) { Threshold = runtimeSettings.Threshold };
             runtimeSettings.Changed += () => fleet.Threshold = runtimeSettings.Threshold; // the live picture follows every change
+            fleet.Alerts.ResolveAfter = options.Alerts.ResolveAfter;
+            fleet.Alerts.SmoothingSamples = options.Alerts.SmoothingSamples;
             return fleet;
         });
         builder.Services.AddSingleton<BrokerIngest>();

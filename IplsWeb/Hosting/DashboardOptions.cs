@@ -40,6 +40,8 @@ public sealed record DashboardOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(4);
 
+    public AlertOptions Alerts { get; init; } = new();
+
     /// <summary>Password for the UI sign-in. Required (no default) when bound to anything but loopback.</summary>
     public string? AdminPassword { get; init; }
 
@@ -87,6 +89,7 @@ public sealed record DashboardOptions
 
         problems.AddRange(Broker.Problems());
         problems.AddRange(History.Problems());
+        problems.AddRange(Alerts.Problems());
         return problems;
     }
 }

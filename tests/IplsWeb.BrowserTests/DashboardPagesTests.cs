@@ -39,7 +39,7 @@ public sealed class DashboardPagesTests : IAsyncLifetime
         await Assertions.Expect(card).ToBeVisibleAsync();
         await Assertions.Expect(_page.GetByTestId("vehicle-card-2")).ToBeVisibleAsync();
         await Assertions.Expect(card.GetByTestId("agent-state")).ToHaveTextAsync("running", new() { Timeout = Timeout });
-        await Assertions.Expect(_page.GetByTestId("fleet-summary")).ToContainTextAsync("3 / 3 agents connected");
+        await Assertions.Expect(_page.GetByTestId("count-running")).ToHaveTextAsync("3 running", new() { Timeout = Timeout });
 
         await card.Locator("input[type=checkbox]").First.ClickAsync();
         await Assertions.Expect(card.GetByText("anomaly data")).ToBeVisibleAsync();
@@ -49,7 +49,7 @@ public sealed class DashboardPagesTests : IAsyncLifetime
 
         // Anomaly scores (≈ 0.3) are above the threshold and shown in the error colour.
         await Eventually.TrueAsync(async () => float.TryParse(await card.GetByTestId("last-score").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture, out float s) && s > 0.08f, "the last score rises above the threshold");
-        await Assertions.Expect(card.GetByTestId("last-score").Locator(".mud-error-text")).ToBeVisibleAsync();
+        await Assertions.Expect(card.GetByTestId("last-score").Locator(".above")).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -57,12 +57,12 @@ public sealed class FleetLearningTests(ITestOutputHelper output) : IAsyncLifetim
         await card1.Locator("input[type=checkbox]").First.ClickAsync();
         await Assertions.Expect(card1.GetByText("anomaly data")).ToBeVisibleAsync();
         await Eventually.TrueAsync(() => peak1.Update() && RecentMean(1) is > Threshold, "vehicle 1's score crosses the threshold", seconds: 60);
-        await Assertions.Expect(card1.GetByTestId("last-score").Locator(".mud-error-text")).ToBeVisibleAsync(new() { Timeout = Timeout });
+        await Assertions.Expect(card1.GetByTestId("last-score").Locator(".above")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(_page!, "learning-1-crossed");
         var switched1 = DateTimeOffset.UtcNow;
         await Eventually.TrueAsync(() => peak1.Update() && RecentMean(1) is < Threshold, "vehicle 1's score falls back under the threshold", seconds: 180);
         output.WriteLine($"vehicle 1 back under the threshold (10 s mean) {(DateTimeOffset.UtcNow - switched1).TotalSeconds:F0} s after it crossed");
-        await Assertions.Expect(card1.GetByTestId("last-score").Locator(".mud-error-text")).ToHaveCountAsync(0, new() { Timeout = Timeout });
+        await Assertions.Expect(card1.GetByTestId("last-score").Locator(".above")).ToHaveCountAsync(0, new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(_page!, "learning-2-fell-back");
 
         // Vehicle 2 meets the same kind of data: the fleet model already knows it.

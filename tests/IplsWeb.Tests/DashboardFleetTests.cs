@@ -45,7 +45,7 @@ public sealed class DashboardFleetTests
         double anomaly = fleet.Vehicle(1).Scores.Since(mark).Average(p => p.Score);
         Assert.True(anomaly > 0.08 && normal < 0.08, $"normal {normal}, anomaly {anomaly}");
         await Eventually.TrueAsync(() => fleet.Events().Any(e => e.Kind == FleetEventKind.ModeSwitched && e.Subject == "vehicle-1"), "the mode switch is an event");
-        Assert.Contains(fleet.Events(), e => e.Kind == FleetEventKind.ThresholdCrossed && e.Subject == "vehicle 1");
+        await Eventually.TrueAsync(() => fleet.Events().Any(e => e.Kind == FleetEventKind.AlertFiring && e.Subject == "vehicle 1"), "the anomaly is an alert");
 
         var refused = await commands.ApplyConfigAsync("vehicle-1", "{\"epochs\":\"zero\"}");
         Assert.False(refused.Accepted);
@@ -54,6 +54,28 @@ public sealed class DashboardFleetTests
 
         var offline = await commands.StopAsync("nobody");
         Assert.False(offline.Accepted);
+    }
+
+    [Fact]
+    public async Task AnAppliedConfig_IsWhatTheDashboardShowsAfterwards_WithAConfigChangedEvent()
+    {
+        await using var host = await DashboardHost.StartAsync(peers: 1, bootstrappers: 0);
+        var fleet = host.Fleet;
+        var commands = host.Services.GetRequiredService<AgentCommands>();
+        await Eventually.TrueAsync(() => fleet.Agent("vehicle-1") is { Connected: true, Status: not null }, "the agent registered");
+        var before = fleet.Agent("vehicle-1")!.Registration;
+        var config = System.Text.Json.Nodes.JsonNode.Parse(before.ConfigJson)!.AsObject();
+        config["epochs"] = "5";
+
+        var result = await commands.ApplyConfigAsync("vehicle-1", config.ToJsonString());
+
+        Assert.True(result.Accepted, result.Message);
+        await Eventually.TrueAsync(() => fleet.Agent("vehicle-1")!.Registration.ConfigHash != before.ConfigHash, "the table shows the applied config's hash", seconds: 20);
+        var after = fleet.Agent("vehicle-1")!.Registration;
+        Assert.Contains(after.ConfigHash, result.Message, StringComparison.Ordinal);
+        Assert.Matches("\"epochs\": \"?5\"?", IplsWeb.Components.Pages.Agents.ForEditor(after.ConfigJson));
+        Assert.Contains(fleet.Events(), e => e.Kind == FleetEventKind.ConfigChanged && e.Subject == "vehicle-1" && e.Detail.Contains(after.ConfigHash, StringComparison.Ordinal));
+        Assert.Single(fleet.Events(), e => e.Kind == FleetEventKind.Joined && e.Subject == "vehicle-1");
     }
 
     [Fact]

@@ -56,6 +56,13 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
     [Parameter]
     public string? TestId { get; set; }
 
+    /// <summary>What the chart shows, for screen readers (e.g. "Anomaly score of vehicle 2, last 5 minutes").</summary>
+    [Parameter]
+    public string? AccessibleName { get; set; }
+
+    /// <summary>Why the chart could not be drawn (its script failed to load); null while all is well.</summary>
+    public string? Unavailable { get; private set; }
+
     /// <summary>Replaces all data. With <paramref name="fromUnixMs"/> and <paramref name="toUnixMs"/> the x-axis spans that range, not just the data.</summary>
     public Task SetDataAsync(IReadOnlyList<IReadOnlyList<ChartPoint>> series, long? fromUnixMs = null, long? toUnixMs = null) =>
         InvokeChartAsync("setData", [Encode(series), fromUnixMs is { } from && toUnixMs is { } to && to > from ? new { fromMs = from, toMs = to } : null]);
@@ -92,8 +99,9 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
         }
     }
 
-    // The element never changes; data flows through interop only.
-    protected override bool ShouldRender() => false;
+    // The element never changes; data flows through interop only. The one exception: the chart could
+    // not be created and says so instead.
+    protected override bool ShouldRender() => Unavailable is not null;
 
     // A parent that re-renders with a new Threshold moves the line (one interop call); other options
     // are fixed once the chart exists.
@@ -136,6 +144,14 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
         {
             _ready.TrySetCanceled();
         }
+        catch (JSException ex)
+        {
+            // The chart library or module did not load (a network blip, a blocked script): this chart
+            // is unavailable, the page and its circuit live on. Data calls become no-ops.
+            Unavailable = ex.Message.Split('\n', 2)[0];
+            _ready.TrySetCanceled();
+            StateHasChanged();
+        }
     }
 
     private static double[][][] Encode(IReadOnlyList<IReadOnlyList<ChartPoint>> series) =>
@@ -165,6 +181,12 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
         catch (JSDisconnectedException)
         {
             // The circuit is closing.
+        }
+        catch (JSException ex)
+        {
+            // A failing chart call must not end the circuit (the page would die with it).
+            Unavailable ??= ex.Message.Split('\n', 2)[0];
+            StateHasChanged();
         }
     }
 }

@@ -42,7 +42,7 @@ public sealed class AgentStateChipTests : IAsyncDisposable
     };
 
     [Theory]
-    [InlineData(false, false, AgentRunState.Running, true, "offline")]
+    [InlineData(false, false, AgentRunState.Running, true, "unreachable")]
     [InlineData(true, false, AgentRunState.Running, true, "connected")]
     [InlineData(true, true, AgentRunState.Stopped, true, "stopped")]
     [InlineData(true, true, AgentRunState.Running, false, "joining")]

@@ -34,3 +34,19 @@ public sealed class ConfigValidatorTests
         Assert.Contains(check.Errors, e => e.Key.StartsWith("fleetToken", StringComparison.Ordinal));
     }
 }
+
+public sealed class ConfigValidatorDashboardTests
+{
+    [Fact]
+    public void TheReferencePeerConfig_IsValid_ButWarnsThatItPointsAwayFromThisDashboard()
+    {
+        var validator = new ConfigValidator(new FleetSecret("dashboard-fleet-token-0123456789"), new DashboardOptions { MqttPort = 1883 });
+
+        var check = validator.Validate(IplsCore.Tests.Configuration.ReferenceConfigs.Peer);
+
+        Assert.True(check.Valid, string.Join("; ", check.Errors));
+        Assert.Contains(check.Warnings, w => w.Key == "mqttBrokerip" && w.Value == "0.0.0.0");
+        Assert.Contains(check.Warnings, w => w.Key == "mqttPort" && w.Message.Contains("1883", StringComparison.Ordinal));
+        Assert.Contains(check.Warnings, w => w.Key == "modelPath" && w.Value == "/workspace/ad_ipls_params");
+    }
+}
