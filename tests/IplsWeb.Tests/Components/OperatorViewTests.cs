@@ -72,7 +72,7 @@ public sealed class OperatorViewTests : IAsyncDisposable
         _fleet.OnStatus(Status(id, vehicle, state));
         if (!connected)
         {
-            _fleet.OnDisconnected("c-" + id, clean: false);
+            _fleet.OnDisconnected("c-" + id);
         }
     }
 
