@@ -31,7 +31,7 @@ public sealed class ConfigValidator(Hosting.FleetSecret secret, Hosting.Dashboar
         var load = _source.Load(Encoding.UTF8.GetBytes(checkedJson), "config", new Dictionary<string, string?> { ["fleetToken"] = secret.Token });
         if (load.Settings is { } settings)
         {
-            notes.AddRange(AwayFromThisDashboard(settings));
+            notes.AddRange(AwayFromThisDashboard(settings, RawText(checkedJson, "mqttBrokerip")));
         }
 
         return new ConfigCheck(load.IsValid, load.Errors, [.. load.Warnings, .. notes], load.Settings);
@@ -41,12 +41,14 @@ public sealed class ConfigValidator(Hosting.FleetSecret secret, Hosting.Dashboar
     /// A valid config can still point the agent somewhere else (the reference's adConfig.peer.json
     /// names broker 0.0.0.0:7883 and container paths): say so before it is applied.
     /// </summary>
-    private IEnumerable<ConfigIssue> AwayFromThisDashboard(AgentSettings settings)
+    private IEnumerable<ConfigIssue> AwayFromThisDashboard(AgentSettings settings, string? brokerIp)
     {
         var broker = $"{settings.Mqtt.Host}:{settings.Mqtt.Port}";
-        if (settings.Mqtt.Host is "0.0.0.0" or "::" or "[::]")
+        if (brokerIp is not null && BrokerHost.ThisHostIfWildcard(brokerIp) != brokerIp)
         {
-            yield return new ConfigIssue("mqttBrokerip", settings.Mqtt.Host, $"{settings.Mqtt.Host} is a listen address, not a broker to connect to: the agent will not reach this dashboard's broker");
+            // The agent reads a wildcard as its own host (as Paho and mosquitto do): right for a device
+            // broker bridged here, away from this dashboard otherwise.
+            yield return new ConfigIssue("mqttBrokerip", brokerIp, $"{brokerIp} means the agent's own host ({settings.Mqtt.Host}): its scores show here only if that host runs this dashboard or a device broker bridged to it");
         }
 
         if (dashboard is not null && settings.Mqtt.Port != dashboard.MqttPort)
@@ -60,6 +62,20 @@ public sealed class ConfigValidator(Hosting.FleetSecret secret, Hosting.Dashboar
             {
                 yield return new ConfigIssue(key, path, "the reference container's path: the file must exist on the agent's device (leave it out to use the bundled model)");
             }
+        }
+    }
+
+    /// <summary>A top-level string value as written, or null (absent, not a string, not JSON: the reader reports those).</summary>
+    private static string? RawText(string json, string key)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject root
+                && root[key] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out string? text) ? text : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
         }
     }
 

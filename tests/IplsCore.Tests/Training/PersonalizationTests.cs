@@ -157,11 +157,11 @@ public class PersonalizationTests
     private static string DefaultModelPath()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IplsPeerAgent", "Models", "default.iplsm")))
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IplsAgent", "Models", "default.iplsm")))
         {
             dir = dir.Parent;
         }
 
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "IplsPeerAgent", "Models", "default.iplsm");
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "IplsAgent", "Models", "default.iplsm");
     }
 }
