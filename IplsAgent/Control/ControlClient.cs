@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using IplsCore.Control;
 using IplsAgent.Logging;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging;
 
@@ -49,7 +50,14 @@ internal sealed partial class ControlClient : IAsyncDisposable
         _logger = logger;
         string token = HubToken.Derive(fleetToken);
         _connection = new HubConnectionBuilder()
-            .WithUrl(_hub, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .WithUrl(_hub, o =>
+            {
+                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                // Our hub always offers WebSockets: going straight to it skips the negotiate request
+                // and the HTTP client stack it needs (memory on a Pi; see README, agent footprint).
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+            })
             .WithAutomaticReconnect(new BackoffRetryPolicy(options))
             .Build();
         _connection.ServerTimeout = options.ServerTimeout;
