@@ -51,6 +51,10 @@ public sealed partial class EmptyClientIdGuard(FleetState fleet, TimeProvider ti
         {
             // no CONNECT within the patience: let MQTTnet deal with it
         }
+        catch (Exception ex) when (ex is ConnectionResetException or OperationCanceledException)
+        {
+            return; // the client went away before its CONNECT: nothing to answer, nothing to hand on
+        }
 
         await next(connection).ConfigureAwait(false);
     }
