@@ -420,7 +420,8 @@ log "all $(wc -w <<<"$services") services healthy after $HEALTHY_S s"
 done_step
 
 step "scores of both vehicles on the dashboard's broker"
-# Subscribed on the dashboard's broker, from inside the fleet's network (as the dashboard sees them).
+# Subscribed on the dashboard's broker, from inside the fleet's network (as the dashboard sees them),
+# with the operator's credential (it may read every vehicle's topics; the vehicles' may not).
 broker_password=$(cat "$WORK/secrets/broker_password")
 # An explicit client id: mosquitto_sub's default (MQTT 3.1.1) is an empty one, which the broker refuses.
 scores=$(compose exec -T mosquitto-v1 mosquitto_sub -i "container-check-$$" -h dashboard -p 1883 -u ipls -P "$broker_password" \
@@ -445,9 +446,18 @@ for f in "$WORK"/secrets/*; do
     if grep -qF -- "$value" <<<"$(docker inspect "$id")"; then SECRETS_FILES=false; fail "a secret ($(basename "$f")) is in the configuration of $(docker inspect -f '{{.Name}}' "$id")"; fi
   done
 done
-for svc in dashboard bootstrapper vehicle1 vehicle2; do
-  compose exec -T "$svc" sh -c 'test -r /run/secrets/fleet_token && test -r /run/secrets/broker_password' \
-    || { SECRETS_FILES=false; fail "$svc: secrets are not files under /run/secrets"; }
+# The dashboard holds the operator's password and the identity key; each agent only its own vehicle's
+# credential (bootstrapper: vehicle 900), never the operator's.
+for check in "dashboard:broker_password identity_key" "bootstrapper:vehicle_900_credential" \
+  "vehicle1:vehicle_1_credential" "vehicle2:vehicle_2_credential"; do
+  svc=${check%%:*}
+  for secret in fleet_token ${check#*:}; do
+    compose exec -T "$svc" test -r "/run/secrets/$secret" \
+      || { SECRETS_FILES=false; fail "$svc: $secret is not a file under /run/secrets"; }
+  done
+  if [ "$svc" != dashboard ] && compose exec -T "$svc" test -e /run/secrets/broker_password; then
+    SECRETS_FILES=false; fail "$svc: holds the operator's broker_password"
+  fi
 done
 done_step
 
