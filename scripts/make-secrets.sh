@@ -26,6 +26,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib/libp2p-identity.sh
 . scripts/lib/libp2p-identity.sh
+# shellcheck source=scripts/lib/vehicle-credential.sh
+. scripts/lib/vehicle-credential.sh
 
 dir=deploy/secrets
 env_file=.env
@@ -58,13 +60,6 @@ random_text() { # BYTES -> base64url without padding
   openssl rand -base64 "$1" | tr -d '\n=' | tr '+/' '-_'
 }
 
-# Vehicle n's broker password as the dashboard derives it (IplsWeb/Identity/VehicleCredentials.cs):
-# base64url without padding of HMAC-SHA256(key = the identity key's UTF-8 bytes,
-# message = "ipls vehicle credential v1/{n}/{generation}").
-vehicle_credential() { # KEY VEHICLE [GENERATION]
-  printf 'ipls vehicle credential v1/%s/%s' "$2" "${3:-0}" \
-    | openssl dgst -sha256 -mac HMAC -macopt "key:$1" -binary | openssl base64 -A | tr -d '=' | tr '+/' '-_'
-}
 
 made=()
 write() { # NAME CONTENT
