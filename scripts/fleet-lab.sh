@@ -168,8 +168,12 @@ add_host "$NS_BOOT" "$BOOT_IP" "${P}b"
 for n in $(seq 1 "$vehicles"); do add_host "$P-v$n" "$(vip "$n")" "${P}v$n"; done
 
 # ---------------------------------------------------------------- hosts
+# A dashboard with per-vehicle broker identities (Dashboard:Identity:Mode, PerVehicle by default) runs
+# here in Compatibility mode: the lab's bridges and agents all use the shared credential.
+identity_args=()
+[ -d "$repo/IplsWeb/Identity" ] && identity_args=(--Dashboard:Identity:Mode=Compatibility)
 start_dashboard() {
-  (cd "$web_bin" && start dashboard "$NS_DASH" env ASPNETCORE_ENVIRONMENT=Production ./IplsWeb \
+  (cd "$web_bin" && start dashboard "$NS_DASH" env ASPNETCORE_ENVIRONMENT=Production ./IplsWeb "${identity_args[@]}" \
     --Dashboard:BindAddress="$DASH_IP" --Dashboard:HttpPort=5601 --Dashboard:MqttPort=1883 \
     --Dashboard:DataDirectory="$W/dash" --Dashboard:DemoFleet:Enabled=false \
     --Dashboard:FleetToken="$FLEET_TOKEN" --Dashboard:AdminPassword="$ADMIN_PASSWORD" \

@@ -40,6 +40,16 @@ taps = {n: tap(n) for n in range(1, N + 1) if os.path.exists(f"{W}/tap-v{n}.log"
 def count(ts, a, b):
     return sum(1 for t in ts if a <= t < b)
 
+def scored_ratio(samples, scores, a, b):
+    """Scores made / samples offered in [a, b), with both edges moved to the next sample's time: a
+    score follows its sample by milliseconds, so it then falls in the same window as its sample."""
+    a2 = next((t for t in samples if t >= a), None)
+    b2 = next((t for t in samples if t >= b), None)
+    if a2 is None or b2 is None or b2 <= a2:
+        return 0.0
+    offered = count(samples, a2, b2)
+    return count(scores, a2, b2) / offered if offered else 0.0
+
 db = sqlite3.connect(f"file:{W}/dash/history.db?mode=ro", uri=True) if os.path.exists(f"{W}/dash/history.db") else None
 def rows(n, a, b):
     return db.execute("SELECT COUNT(*) FROM scores WHERE vehicle=? AND at_ms>=? AND at_ms<?", (n, int(a * 1000), int(b * 1000))).fetchone()[0]
@@ -109,9 +119,7 @@ if "cut" in marks:
     scored, delivered, late = [], [], []
     for n in range(1, N + 1):
         samples, scores = taps[n]
-        offered = count(samples, A, B)
-        made = count(scores, A, B)
-        scored.append(made / offered if offered else 0.0)
+        scored.append(scored_ratio(samples, scores, A, B))
         # Each score made during the cut, found in the history by its value: at its own time (the
         # payload's timestamp has whole seconds, so up to 1 s early; 0.5 s late for the way over), or at all.
         stored = collections.defaultdict(list)
@@ -176,8 +184,7 @@ if "loss_start" in marks:
     ratios = {}
     for n in range(1, N + 1):
         samples, scores = taps[n]
-        offered = count(samples, a, b)
-        ratios[n] = count(scores, a, b) / offered if offered else 0.0
+        ratios[n] = scored_ratio(samples, scores, a, b)
     produced1 = count(taps[1][0], a, b) / (b - a) / 4.0
     r["loss30"] = {"others_scored_ratio_min": fmt(min(v for k, v in ratios.items() if k != 1)),
                    "lossy_scored_ratio": fmt(ratios[1]), "lossy_generator_ratio": fmt(produced1), "seconds": round(b - a)}
