@@ -4,7 +4,8 @@
 # `self-check` in both agent images (arm64 under qemu via binfmt_misc), then the MQTT-only fleet of
 # docker-compose.mqtt.yml (dashboard, bootstrapper, vehicles 1 and 2, each vehicle with its own
 # mosquitto bridged to the dashboard's broker), and checks it: every service healthy, scores of both
-# vehicles on the dashboard's broker, no process as root, secrets only as files, an agent killed with
+# vehicles on the dashboard's broker (the vehicles signed in as vehicle-{n} with their own credentials,
+# which may not speak for another vehicle), no process as root, secrets only as files, an agent killed with
 # SIGKILL comes back as the same peer, `docker-compose down` keeps the named volumes with the state.
 #
 #   scripts/container-check.sh [--json] [--keep]
@@ -66,7 +67,7 @@ declare -A IMG_OK=([agent-amd64]=false [agent-arm64]=false [dashboard]=false)
 declare -A IMG_MB=([agent-amd64]=null [agent-arm64]=null [dashboard]=null)
 SELF_AMD64=false SELF_ARM64=false
 HEALTHY_S=null VEHICLES_SCORING=0 NONROOT=false SECRETS_FILES=false RESTART_SAME_PEER=false VOLUMES_KEPT=false
-STAND_INS=false ALL_OK=true BIND_MOUNT_ERROR=false IPLS_VERSIONS="" IPLS_MAX=0
+PER_VEHICLE=false STAND_INS=false ALL_OK=true BIND_MOUNT_ERROR=false IPLS_VERSIONS="" IPLS_MAX=0
 
 STARTED_DOCKERD=""
 compose() { docker-compose -p "$PROJECT" -f "$ROOT/docker-compose.mqtt.yml" --env-file "$WORK/fleet.env" "$@"; }
@@ -107,8 +108,8 @@ _print_json() {
   printf '{"images":{"agent-amd64":{"ok":%s,"mb":%s},"agent-arm64":{"ok":%s,"mb":%s},"dashboard":{"ok":%s,"mb":%s}},' \
     "${IMG_OK[agent-amd64]}" "${IMG_MB[agent-amd64]}" "${IMG_OK[agent-arm64]}" "${IMG_MB[agent-arm64]}" "${IMG_OK[dashboard]}" "${IMG_MB[dashboard]}"
   printf '"selfcheck":{"amd64":%s,"arm64":%s},"bind_mount_error_clear":%s,' "$SELF_AMD64" "$SELF_ARM64" "$BIND_MOUNT_ERROR"
-  printf '"compose":{"healthy_s":%s,"vehicles_scoring":%s,"nonroot":%s,"secrets_as_files":%s,"restart_same_peer":%s,"volumes_kept":%s,"ipls_partition_version":{%s}},' \
-    "$HEALTHY_S" "$VEHICLES_SCORING" "$NONROOT" "$SECRETS_FILES" "$RESTART_SAME_PEER" "$VOLUMES_KEPT" "$IPLS_VERSIONS"
+  printf '"compose":{"healthy_s":%s,"vehicles_scoring":%s,"nonroot":%s,"secrets_as_files":%s,"restart_same_peer":%s,"volumes_kept":%s,"per_vehicle_identities":%s,"ipls_partition_version":{%s}},' \
+    "$HEALTHY_S" "$VEHICLES_SCORING" "$NONROOT" "$SECRETS_FILES" "$RESTART_SAME_PEER" "$VOLUMES_KEPT" "$PER_VEHICLE" "$IPLS_VERSIONS"
   printf '"stand_in_base_images":%s,"seconds":%d,"ok":%s}\n' "$STAND_INS" $(( $(date +%s) - START )) "$ALL_OK"
 }
 
@@ -420,7 +421,8 @@ log "all $(wc -w <<<"$services") services healthy after $HEALTHY_S s"
 done_step
 
 step "scores of both vehicles on the dashboard's broker"
-# Subscribed on the dashboard's broker, from inside the fleet's network (as the dashboard sees them).
+# Subscribed on the dashboard's broker, from inside the fleet's network (as the dashboard sees them),
+# with the operator's credential (it may read every vehicle's topics; the vehicles' may not).
 broker_password=$(cat "$WORK/secrets/broker_password")
 # An explicit client id: mosquitto_sub's default (MQTT 3.1.1) is an empty one, which the broker refuses.
 scores=$(compose exec -T mosquitto-v1 mosquitto_sub -i "container-check-$$" -h dashboard -p 1883 -u ipls -P "$broker_password" \
@@ -429,6 +431,25 @@ VEHICLES_SCORING=$(awk '$1 ~ /^v[0-9]+\/anomaly$/ {print $1}' <<<"$scores" | sor
 log "vehicles scoring on the dashboard: $VEHICLES_SCORING ($(awk '{print $1}' <<<"$scores" | sort | uniq -c | tr -s ' \n' ' '))"
 grep -q '"anomaly_score"' <<<"$scores" || fail "no anomaly_score messages on the dashboard's broker"
 [ "$VEHICLES_SCORING" -eq 2 ] || fail "scores from $VEHICLES_SCORING of 2 vehicles on the dashboard"
+done_step
+
+step "each vehicle speaks only for itself"
+# The operator watches v2/anomaly while vehicle 1's credential forges a score there (the broker must
+# drop it) and vehicle 2's own credential sends one (must arrive: the control); a wrong password is refused.
+watch=$(compose exec -T mosquitto-v1 sh -c '
+  mosquitto_sub -i cc-watch -h dashboard -p 1883 -u ipls -P "$1" -t v2/anomaly -W 20 >/tmp/cc-watch.txt 2>&1 &
+  sleep 4
+  mosquitto_pub -i cc-forge -h dashboard -p 1883 -u vehicle-1 -P "$2" -q 1 -t v2/anomaly -m "{\"anomaly_score\":[0.111111],\"timestamp\":1}" 2>&1
+  mosquitto_pub -i cc-own -h dashboard -p 1883 -u vehicle-2 -P "$3" -q 1 -t v2/anomaly -m "{\"anomaly_score\":[0.999999],\"timestamp\":1}" 2>&1
+  mosquitto_sub -i cc-wrong -h dashboard -p 1883 -u vehicle-1 -P not-the-password -t vehicle/1/generator -C 1 -W 5 >/dev/null 2>&1
+  echo "wrong-password-exit=$?"
+  wait; cat /tmp/cc-watch.txt; rm -f /tmp/cc-watch.txt' sh \
+  "$broker_password" "$(cat "$WORK/secrets/vehicle_1_credential")" "$(cat "$WORK/secrets/vehicle_2_credential")" || true)
+PER_VEHICLE=true
+grep -q '0\.999999' <<<"$watch" || { PER_VEHICLE=false; fail "vehicle 2's own score (its credential) did not reach the operator: $(tr '\n' ' ' <<<"$watch" | head -c 400)"; }
+if grep -q '0\.111111' <<<"$watch"; then PER_VEHICLE=false; fail "vehicle 1's credential published a score as vehicle 2"; fi
+grep -q 'wrong-password-exit=[1-9]' <<<"$watch" || { PER_VEHICLE=false; fail "a wrong vehicle password was not refused"; }
+log "per-vehicle identities: forged score dropped, own score delivered, wrong password refused: $PER_VEHICLE"
 done_step
 
 step "non-root, secrets as files"
@@ -445,9 +466,18 @@ for f in "$WORK"/secrets/*; do
     if grep -qF -- "$value" <<<"$(docker inspect "$id")"; then SECRETS_FILES=false; fail "a secret ($(basename "$f")) is in the configuration of $(docker inspect -f '{{.Name}}' "$id")"; fi
   done
 done
-for svc in dashboard bootstrapper vehicle1 vehicle2; do
-  compose exec -T "$svc" sh -c 'test -r /run/secrets/fleet_token && test -r /run/secrets/broker_password' \
-    || { SECRETS_FILES=false; fail "$svc: secrets are not files under /run/secrets"; }
+# The dashboard holds the operator's password and the identity key; each agent only its own vehicle's
+# credential (bootstrapper: vehicle 900), never the operator's.
+for check in "dashboard:broker_password identity_key" "bootstrapper:vehicle_900_credential" \
+  "vehicle1:vehicle_1_credential" "vehicle2:vehicle_2_credential"; do
+  svc=${check%%:*}
+  for secret in fleet_token ${check#*:}; do
+    compose exec -T "$svc" test -r "/run/secrets/$secret" \
+      || { SECRETS_FILES=false; fail "$svc: $secret is not a file under /run/secrets"; }
+  done
+  if [ "$svc" != dashboard ] && compose exec -T "$svc" test -e /run/secrets/broker_password; then
+    SECRETS_FILES=false; fail "$svc: holds the operator's broker_password"
+  fi
 done
 done_step
 

@@ -100,6 +100,17 @@ BROKER_PASSWORD="lab-broker-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n
 ADMIN_PASSWORD="lab-admin-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 printf '%s\n' "$BROKER_PASSWORD" > "$W/broker_password"
 chmod 0644 "$W/broker_password"
+# Per-vehicle broker identities, as deployed: the dashboard gets the identity key, each vehicle (its
+# agent and its bridge) and the bootstrapper (vehicle 900) only its own credential, derived as
+# scripts/make-secrets.sh derives it. broker_password is the operator's (the lab's taps on the
+# dashboard's broker, if any).
+# shellcheck source=scripts/lib/vehicle-credential.sh
+. "$repo/scripts/lib/vehicle-credential.sh"
+IDENTITY_KEY="lab-identity-key-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+for n in 900 $(seq 1 "$vehicles"); do
+  printf '%s\n' "$(vehicle_credential "$IDENTITY_KEY" "$n")" > "$W/vehicle_${n}_credential"
+  chmod 0644 "$W/vehicle_${n}_credential"
+done
 : > "$W/marks"
 mark() { echo "$1 $(now)" >> "$W/marks"; }
 
@@ -168,12 +179,9 @@ add_host "$NS_BOOT" "$BOOT_IP" "${P}b"
 for n in $(seq 1 "$vehicles"); do add_host "$P-v$n" "$(vip "$n")" "${P}v$n"; done
 
 # ---------------------------------------------------------------- hosts
-# A dashboard with per-vehicle broker identities (Dashboard:Identity:Mode, PerVehicle by default) runs
-# here in Compatibility mode: the lab's bridges and agents all use the shared credential.
-identity_args=()
-[ -d "$repo/IplsWeb/Identity" ] && identity_args=(--Dashboard:Identity:Mode=Compatibility)
+# The dashboard in its default per-vehicle identity mode, its key from the environment (not argv).
 start_dashboard() {
-  (cd "$web_bin" && start dashboard "$NS_DASH" env ASPNETCORE_ENVIRONMENT=Production ./IplsWeb "${identity_args[@]}" \
+  (cd "$web_bin" && start dashboard "$NS_DASH" env ASPNETCORE_ENVIRONMENT=Production Dashboard__Identity__Key="$IDENTITY_KEY" ./IplsWeb \
     --Dashboard:BindAddress="$DASH_IP" --Dashboard:HttpPort=5601 --Dashboard:MqttPort=1883 \
     --Dashboard:DataDirectory="$W/dash" --Dashboard:DemoFleet:Enabled=false \
     --Dashboard:FleetToken="$FLEET_TOKEN" --Dashboard:AdminPassword="$ADMIN_PASSWORD" \
@@ -195,15 +203,16 @@ agent_args() { # n (0 = bootstrapper)
   local args=(run --log-level Debug --set "fleetToken=$FLEET_TOKEN" --set "dashboardUrl=http://$DASH_IP:5601"
     --set "checkpointIntervalSeconds=5" --set "transport=$transport")
   if [ "$n" = 0 ]; then
-    args+=(--set role=bootstrapper --set vehicle=1 --set "stateDirectory=$W/boot/state"
-      --set "mqttBrokerip=$DASH_IP" --set mqttUsername=ipls --set "mqttPasswordFile=$W/broker_password")
+    # Vehicle 900, as in the compose files: its own number and broker identity.
+    args+=(--set role=bootstrapper --set vehicle=900 --set "stateDirectory=$W/boot/state"
+      --set "mqttBrokerip=$DASH_IP" --set mqttUsername=vehicle-900 --set "mqttPasswordFile=$W/vehicle_900_credential")
   else
     args+=(--set "vehicle=$n" --set "stateDirectory=$W/v$n/state" --set mqttBrokerip=127.0.0.1 --set mqttPort=1883
       --set generator:enabled=true --set generator:rateHz=4)
     if [ "$iplsbroker_supported" = 1 ] && [ "$transport" = mqtt ]; then
       # IPLS on the dashboard's broker (a hub for federation only), data on the device broker; the
       # credentials are for both (the device broker takes any: no password file there).
-      args+=(--set "iplsBrokerip=$DASH_IP" --set iplsBrokerport=1883 --set mqttUsername=ipls --set "mqttPasswordFile=$W/broker_password")
+      args+=(--set "iplsBrokerip=$DASH_IP" --set iplsBrokerport=1883 --set "mqttUsername=vehicle-$n" --set "mqttPasswordFile=$W/vehicle_${n}_credential")
     fi
   fi
   if [ "$transport" = ipfs ]; then
@@ -226,8 +235,8 @@ start_device_broker() { # n
   chown mosquitto: "$d/mosquitto" 2>/dev/null || chmod 0777 "$d/mosquitto"
   bridge_ipls=0
   [ "$transport" = mqtt ] && [ "$iplsbroker_supported" = 0 ] && bridge_ipls=1
-  VEHICLE=$n DASHBOARD_MQTT_HOST=$DASH_IP DASHBOARD_MQTT_PORT=1883 BRIDGE_USERNAME=ipls \
-    BRIDGE_PASSWORD_FILE="$W/broker_password" DATA_DIR="$d/mosquitto" LISTEN_PORT=1883 BRIDGE_IPLS=$bridge_ipls \
+  VEHICLE=$n DASHBOARD_MQTT_HOST=$DASH_IP DASHBOARD_MQTT_PORT=1883 BRIDGE_USERNAME="vehicle-$n" \
+    BRIDGE_PASSWORD_FILE="$W/vehicle_${n}_credential" DATA_DIR="$d/mosquitto" LISTEN_PORT=1883 BRIDGE_IPLS=$bridge_ipls \
     sh "$repo/deploy/device/mosquitto/render-conf.sh" "$d/mosquitto.conf"
   start "mosquitto-v$n" "$P-v$n" mosquitto -c "$d/mosquitto.conf"
   pids+=("$(pid_of "mosquitto-v$n")")

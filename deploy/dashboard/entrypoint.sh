@@ -14,5 +14,7 @@ from_file() { # VARIABLE FILE
 from_file Dashboard__FleetToken "${DASHBOARD_FLEET_TOKEN_FILE:-/run/secrets/fleet_token}"
 from_file Dashboard__AdminPassword "${DASHBOARD_ADMIN_PASSWORD_FILE:-/run/secrets/dashboard_admin_password}"
 from_file Dashboard__BrokerPassword "${DASHBOARD_BROKER_PASSWORD_FILE:-/run/secrets/broker_password}"
+# The key every vehicle's broker credential derives from (scripts/make-secrets.sh derives the same).
+from_file Dashboard__Identity__Key "${DASHBOARD_IDENTITY_KEY_FILE:-/run/secrets/identity_key}"
 
 exec dotnet /app/IplsWeb.dll "$@"

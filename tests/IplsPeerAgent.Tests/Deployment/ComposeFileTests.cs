@@ -68,7 +68,8 @@ public sealed class ComposeFileTests : IAsyncLifetime
         Assert.Equal(expected.Order(StringComparer.Ordinal), services.EnumerateObject().Select(s => s.Name).Order(StringComparer.Ordinal));
         var dashboard = services.GetProperty("dashboard");
         Assert.Equal("false", dashboard.GetProperty("environment").GetProperty("Dashboard__DemoFleet__Enabled").GetString());
-        Assert.Equal(["broker_password", "dashboard_admin_password", "fleet_token"], SecretsOf(dashboard));
+        // The operator's broker password and the key vehicle credentials derive from: the dashboard's alone.
+        Assert.Equal(["broker_password", "dashboard_admin_password", "fleet_token", "identity_key"], SecretsOf(dashboard));
         Assert.Equal(["kubo_bootstrap_identity", "swarm_key"], SecretsOf(services.GetProperty("kubo-bootstrap")));
         foreach (string n in Vehicles)
         {
@@ -103,7 +104,9 @@ public sealed class ComposeFileTests : IAsyncLifetime
             var service = services.GetProperty(name);
             Assert.Equal("deploy/agent/Dockerfile", service.GetProperty("build").GetProperty("dockerfile").GetString());
             Assert.Equal("20s", service.GetProperty("stop_grace_period").GetString()); // time for the graceful leave
-            Assert.Equal(["broker_password", "fleet_token"], SecretsOf(service));
+            // Each agent holds its own vehicle's broker credential only (the bootstrapper is vehicle 900).
+            string vehicle = name == "bootstrapper" ? "900" : name["peer".Length..];
+            Assert.Equal(["fleet_token", $"vehicle_{vehicle}_credential"], SecretsOf(service));
             var settings = AgentEnvironment.Read(service.GetProperty("environment"), _secrets, name);
 
             string kubo = name == "bootstrapper" ? "kubo-bootstrap" : $"kubo-{name}";
@@ -111,7 +114,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
             Assert.Equal($"/dns4/{kubo}/tcp/5001", settings.IpfsAddress);
             Assert.Contains(kubo, services.EnumerateObject().Select(s => s.Name));
             Assert.Contains(NetworksOf(service), n => NetworksOf(services.GetProperty(kubo)).Contains(n));
-            Assert.Equal(new MqttSettings("dashboard", 1883, "ipls", _secrets.Read("broker_password").Trim()), settings.Mqtt);
+            Assert.Equal(new MqttSettings("dashboard", 1883, $"vehicle-{vehicle}", _secrets.Read($"vehicle_{vehicle}_credential").Trim()), settings.Mqtt);
             Assert.Equal(new Uri("http://dashboard:5601/"), settings.DashboardUrl);
             Assert.Equal(_secrets.Read("fleet_token").Trim(), settings.FleetToken);
             Assert.Equal("/var/lib/ipls", service.GetProperty("volumes")[0].GetString()!.Split(':')[1]);
@@ -151,7 +154,7 @@ public sealed class ComposeFileTests : IAsyncLifetime
         inputs["docker-compose config"] = resolved.Stdout;
 
         var values = _secrets.Values().ToList();
-        Assert.Equal(5, values.Count); // swarm key hex, fleet token, two passwords, Kubo private key
+        Assert.Equal(11, values.Count); // swarm key hex, fleet token, two passwords, Kubo private key, identity key, 5 vehicle credentials
         foreach (var (source, text) in inputs)
         {
             Assert.All(values, v => Assert.DoesNotContain(v, text, StringComparison.Ordinal));

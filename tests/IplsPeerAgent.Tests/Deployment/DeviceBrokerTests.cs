@@ -49,8 +49,8 @@ public sealed class DeviceBrokerTests : IDisposable
     public async Task Render_WritesThePersistentBridgeForTheVehicle_Mode0600_WithThePasswordFromItsFile()
     {
         var env = Env(3, 1884, 1883);
-        env["BRIDGE_USERNAME"] = "ipls";
-        env["BRIDGE_PASSWORD_FILE"] = _dir.Write("broker_password", "s3cret-pass\n");
+        env["BRIDGE_USERNAME"] = "vehicle-3";
+        env["BRIDGE_PASSWORD_FILE"] = _dir.Write("vehicle_credential", "s3cret-pass\n");
         string conf = File.ReadAllText(await RenderAsync(env));
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(_dir.File("device.conf")));
@@ -59,7 +59,7 @@ public sealed class DeviceBrokerTests : IDisposable
                  {
                      "persistence true", "listener 1883 127.0.0.1", $"persistence_location {_dir.File("data")}/",
                      "address 127.0.0.1:1884", "cleansession false", "local_cleansession false", "remote_clientid ipls-bridge-v3",
-                     "remote_username ipls", "remote_password s3cret-pass",
+                     "remote_username vehicle-3", "remote_password s3cret-pass",
                      "topic v3/anomaly out 1", "topic vehicle/3 out 1", "topic vehicle/3/generator in 1",
                  })
         {
@@ -82,7 +82,7 @@ public sealed class DeviceBrokerTests : IDisposable
     public async Task Render_RefusesBadSettings_NamingTheVariable_AndWritesNothing(string name, string value, string expected)
     {
         var env = Env(1, 1884, 1883);
-        env["BRIDGE_USERNAME"] = "ipls";
+        env["BRIDGE_USERNAME"] = "vehicle-1";
         env[name] = value;
         var result = await Shell.RunAsync("sh", [Script, _dir.File("device.conf")], env);
 

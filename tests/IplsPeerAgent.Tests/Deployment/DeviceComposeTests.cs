@@ -22,6 +22,9 @@ public sealed class DeviceComposeTests : IAsyncLifetime
             .Append($"IPLS_SECRETS_DIR={_secrets.SecretsDirectory}");
         _envFile = _secrets.PathOf("device.env");
         await File.WriteAllLinesAsync(_envFile, lines);
+
+        // As docs/deployment.md provisions a device: its own vehicle's credential, as vehicle_credential.
+        File.Copy(_secrets.PathOf("vehicle_1_credential"), _secrets.PathOf("vehicle_credential"));
     }
 
     public Task DisposeAsync()
@@ -44,6 +47,9 @@ public sealed class DeviceComposeTests : IAsyncLifetime
 
         var settings = AgentEnvironment.Read(services.GetProperty("agent").GetProperty("environment"), _secrets, "agent");
         Assert.Equal(PeerRole.Peer, settings.Role);
+        Assert.Equal(1, settings.Vehicle);
+        Assert.Equal(new IplsCore.Configuration.MqttSettings("192.168.1.20", 1883, "vehicle-1", _secrets.Read("vehicle_1_credential").Trim()), settings.Mqtt);
+        Assert.Equal(["fleet_token", "vehicle_credential"], services.GetProperty("agent").GetProperty("secrets").EnumerateArray().Select(s => s.GetProperty("source").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal("/dns4/kubo/tcp/5001", settings.IpfsAddress);
         Assert.Equal([$"/ip4/192.168.1.10/tcp/4001/p2p/{_secrets.BootstrapPeerId}"], settings.IpfsBootstrapperAddresses);
         Assert.Equal(new Uri("http://192.168.1.20:5601/"), settings.DashboardUrl);
@@ -67,6 +73,7 @@ public sealed class DeviceComposeTests : IAsyncLifetime
         var settings = AgentEnvironment.Read(services.GetProperty("agent").GetProperty("environment"), _secrets, "agent");
         Assert.Equal(PeerRole.Bootstrapper, settings.Role);
         Assert.Equal(900, settings.Vehicle); // not the device's IPLS_VEHICLE
+        Assert.Equal("vehicle-900", settings.Mqtt.Username); // with vehicle_900_credential as this device's vehicle_credential
         Assert.False(settings.Generator.Enabled);
         Assert.Empty(settings.IpfsBootstrapperAddresses);
         var kubo = services.GetProperty("kubo");

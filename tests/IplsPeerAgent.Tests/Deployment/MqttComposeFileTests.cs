@@ -39,14 +39,21 @@ public sealed class MqttComposeFileTests : IAsyncLifetime
             new[] { "bootstrapper", "dashboard", "mosquitto-v1", "mosquitto-v2", "vehicle1", "vehicle2" },
             services.EnumerateObject().Select(s => s.Name).Order(StringComparer.Ordinal));
         Assert.DoesNotContain("kubo", config.RootElement.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        var dashboard = services.GetProperty("dashboard");
+        Assert.Equal(["broker_password", "dashboard_admin_password", "fleet_token", "identity_key"], SecretsOf(dashboard));
+        Assert.Equal("ipls", dashboard.GetProperty("environment").GetProperty("Dashboard__BrokerUsername").GetString()); // the operator
 
         foreach (string name in new[] { "bootstrapper", "vehicle1", "vehicle2" })
         {
             var service = services.GetProperty(name);
             Assert.Equal("20s", service.GetProperty("stop_grace_period").GetString());
-            Assert.Equal(["broker_password", "fleet_token"], SecretsOf(service));
+            // Each agent holds its own vehicle's broker credential only (the bootstrapper is vehicle 900).
+            string vehicle = name == "bootstrapper" ? "900" : name["vehicle".Length..];
+            Assert.Equal(["fleet_token", $"vehicle_{vehicle}_credential"], SecretsOf(service));
             Assert.Equal("/var/lib/ipls", service.GetProperty("volumes")[0].GetString()!.Split(':')[1]);
             var settings = AgentEnvironment.Read(service.GetProperty("environment"), _secrets, name);
+            Assert.Equal($"vehicle-{vehicle}", settings.Mqtt.Username);
+            Assert.Equal(_secrets.Read($"vehicle_{vehicle}_credential").Trim(), settings.Mqtt.Password);
             Assert.Equal(IplsTransportKind.Mqtt, settings.Transport);
             Assert.Equal(new Uri("http://dashboard:5601/"), settings.DashboardUrl);
             Assert.Equal(_secrets.Read("fleet_token").Trim(), settings.FleetToken);
@@ -83,12 +90,14 @@ public sealed class MqttComposeFileTests : IAsyncLifetime
         {
             var broker = services.GetProperty($"mosquitto-v{n}");
             Assert.Equal("1883:1883", broker.GetProperty("user").GetString());
-            Assert.Equal(["broker_password"], SecretsOf(broker));
+            Assert.Equal([$"vehicle_{n}_credential"], SecretsOf(broker));
             Assert.Contains("render-conf.sh", string.Join(' ', broker.GetProperty("entrypoint").EnumerateArray().Select(e => e.GetString())), StringComparison.Ordinal);
             var environment = broker.GetProperty("environment");
             Assert.Equal(n, environment.GetProperty("VEHICLE").GetString());
             Assert.Equal("dashboard", environment.GetProperty("DASHBOARD_MQTT_HOST").GetString());
-            Assert.Equal("/run/secrets/broker_password", environment.GetProperty("BRIDGE_PASSWORD_FILE").GetString());
+            // The bridge signs in as its vehicle, with the vehicle's own credential (not the operator's).
+            Assert.Equal($"vehicle-{n}", environment.GetProperty("BRIDGE_USERNAME").GetString());
+            Assert.Equal($"/run/secrets/vehicle_{n}_credential", environment.GetProperty("BRIDGE_PASSWORD_FILE").GetString());
             Assert.True(broker.TryGetProperty("healthcheck", out _));
             Assert.False(broker.TryGetProperty("ports", out _)); // the device's broker is not published here
         }

@@ -3,7 +3,11 @@ namespace IplsPeerAgent.Tests.Deployment;
 /// <summary>A fresh set of secrets made by scripts/make-secrets.sh in a temp directory, removed afterwards.</summary>
 internal sealed class Secrets : IDisposable
 {
-    public static readonly string[] Names = ["swarm_key", "fleet_token", "dashboard_admin_password", "broker_password", "kubo_bootstrap_identity"];
+    public static readonly string[] Names =
+    [
+        "swarm_key", "fleet_token", "dashboard_admin_password", "broker_password", "kubo_bootstrap_identity", "identity_key",
+        "vehicle_1_credential", "vehicle_2_credential", "vehicle_3_credential", "vehicle_4_credential", "vehicle_900_credential",
+    ];
 
     private readonly TempDirectory _dir = new();
 
