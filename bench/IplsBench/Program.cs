@@ -8,6 +8,7 @@ var root = new RootCommand("IPLS benchmarks. Run with -c Release; each subcomman
     IplsBench.Agent.AgentCommand.Create(),
     IplsBench.Broker.BrokerCommand.Create(),
     IplsBench.Dashboard.DashboardCommand.Create(),
+    IplsBench.FleetScale.FleetScaleCommand.Create(),
     IplsBench.Ipfs.IpfsCommand.Create(),
     IplsBench.Identity.GuessingCommand.Create(),
 };

@@ -56,11 +56,6 @@ internal static class DashboardBenchmark
 
     public static async Task<DashboardFigures> RunAsync(int vehicles, double rateHz, TimeSpan measure, CancellationToken cancellationToken)
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException($"{ChromiumPath} not found (apt-get install chromium)");
-        }
-
         // Development serves the static web assets from the build's manifest, as `dotnet run` does.
         await using var dashboard = await BenchDashboard.StartAsync(cancellationToken, "--environment=Development").ConfigureAwait(false);
         await using var fleet = await SimulatedVehicles.StartAsync(dashboard.Port, vehicles, rateHz, cancellationToken).ConfigureAwait(false);
@@ -77,12 +72,7 @@ internal static class DashboardBenchmark
         }
 
         using var playwright = await Playwright.CreateAsync().ConfigureAwait(false);
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
-        }).ConfigureAwait(false);
+        await using var browser = await LaunchAsync(playwright).ConfigureAwait(false);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } }).ConfigureAwait(false);
         await page.GotoAsync($"http://127.0.0.1:{dashboard.HttpPort}/").ConfigureAwait(false);
         await Assertions.Expect(page.Locator("[data-testid^=score-chart-] svg.apexcharts-svg")).ToHaveCountAsync(vehicles, new() { Timeout = 60_000 }).ConfigureAwait(false);
@@ -93,31 +83,71 @@ internal static class DashboardBenchmark
         var cpuBefore = process.TotalProcessorTime;
         long publishedBefore = fleet.Published;
         var clock = Stopwatch.StartNew();
-        string json = await page.EvaluateAsync<string>(Measure, measure.TotalMilliseconds).ConfigureAwait(false);
+        var frames = await MeasureAsync(page, measure).ConfigureAwait(false);
         double seconds = clock.Elapsed.TotalSeconds;
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds / seconds * 100;
         long scores = fleet.Published - publishedBefore;
 
-        using var result = JsonDocument.Parse(json);
-        var frames = result.RootElement.GetProperty("frames").EnumerateArray().Select(e => e.GetDouble()).Order().ToArray();
-        var longTasks = result.RootElement.GetProperty("long").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        double elapsedMs = result.RootElement.GetProperty("elapsed").GetDouble();
         return new DashboardFigures
         {
             Vehicles = vehicles,
             RateHz = rateHz,
-            Seconds = elapsedMs / 1000,
-            FramesPerSecond = frames.Length / (elapsedMs / 1000),
-            FrameP95Ms = frames.Length == 0 ? double.NaN : frames[(int)(0.95 * (frames.Length - 1))],
-            FrameMaxMs = frames.Length == 0 ? double.NaN : frames[^1],
-            LongTasks = longTasks.Length,
-            LongTaskPercent = longTasks.Sum() / elapsedMs * 100,
-            ChartsUpdated = result.RootElement.GetProperty("updated").GetInt32(),
-            ChartsOnScreen = result.RootElement.GetProperty("shown").GetInt32(),
-            OffScreenCaughtUp = result.RootElement.GetProperty("caughtUp").GetBoolean(),
+            Seconds = frames.ElapsedMs / 1000,
+            FramesPerSecond = frames.FramesPerSecond,
+            FrameP95Ms = frames.FrameP95Ms,
+            FrameMaxMs = frames.FrameMaxMs,
+            LongTasks = frames.LongTasks.Length,
+            LongTaskPercent = frames.LongTaskPercent,
+            ChartsUpdated = frames.ChartsUpdated,
+            ChartsOnScreen = frames.ChartsOnScreen,
+            OffScreenCaughtUp = frames.OffScreenCaughtUp,
             ServerCpuPercent = cpu,
             ScoresPerSecond = scores / seconds,
         };
     }
+
+    /// <summary>Debian's Chromium, headless, as every browser benchmark runs it.</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        ArgumentNullException.ThrowIfNull(playwright);
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} not found (apt-get install chromium)");
+        }
+
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update"],
+        });
+    }
+
+    /// <summary>Frames, long tasks and chart redraws of the page as it is, for <paramref name="measure"/>.</summary>
+    public static async Task<PageFrames> MeasureAsync(IPage page, TimeSpan measure)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        string json = await page.EvaluateAsync<string>(Measure, measure.TotalMilliseconds).ConfigureAwait(false);
+        using var result = JsonDocument.Parse(json);
+        return new PageFrames(
+            [.. result.RootElement.GetProperty("frames").EnumerateArray().Select(e => e.GetDouble()).Order()],
+            [.. result.RootElement.GetProperty("long").EnumerateArray().Select(e => e.GetDouble())],
+            result.RootElement.GetProperty("elapsed").GetDouble(),
+            result.RootElement.GetProperty("updated").GetInt32(),
+            result.RootElement.GetProperty("shown").GetInt32(),
+            result.RootElement.GetProperty("caughtUp").GetBoolean());
+    }
+}
+
+/// <summary>What one measurement of a page saw: frame intervals (sorted), long tasks (ms each), charts redrawn.</summary>
+internal sealed record PageFrames(double[] Frames, double[] LongTasks, double ElapsedMs, int ChartsUpdated, int ChartsOnScreen, bool OffScreenCaughtUp)
+{
+    public double FramesPerSecond => Frames.Length / (ElapsedMs / 1000);
+
+    public double FrameP95Ms => Frames.Length == 0 ? double.NaN : Frames[(int)(0.95 * (Frames.Length - 1))];
+
+    public double FrameMaxMs => Frames.Length == 0 ? double.NaN : Frames[^1];
+
+    public double LongTaskPercent => LongTasks.Sum() / ElapsedMs * 100;
 }
