@@ -24,11 +24,12 @@ internal sealed record VehicleLoad(int Vehicles, double RateHz)
 /// Vehicles as the dashboard sees them: each publishes its score on <c>v{n}/anomaly</c> at the given
 /// rate (the reference format plus <c>timestamp_ms</c>, the tick's time, so every score has its own
 /// produced time), one in 16 above the threshold so marks are drawn too, and optionally its sensor
-/// message. One timer drives all vehicles; payloads are pre-serialized but for the tick's time.
+/// message. One steady ticker drives all vehicles (late ticks catch up, none is skipped); payloads are pre-serialized but for the tick's time.
 /// </summary>
 internal sealed class SimulatedVehicles : IAsyncDisposable
 {
     private const int Variants = 64;
+    private const int MaxTicksInFlight = 64;
     private static readonly byte[] ScorePrefix = "{\"anomaly_score\":["u8.ToArray();
 
     private readonly IMqttClient[] _clients;
@@ -72,7 +73,7 @@ internal sealed class SimulatedVehicles : IAsyncDisposable
     /// <summary>Produced time of the first tick's scores (unix ms); 0 before it.</summary>
     public long FirstTickMs => Interlocked.Read(ref _firstTickMs);
 
-    /// <summary>Produced time of the newest tick whose publishes have all completed (unix ms); 0 before it.</summary>
+    /// <summary>Produced time of the newest tick whose publishes have all completed (unix ms); 0 before any.</summary>
     public long LastTickMs => Interlocked.Read(ref _lastTickMs);
 
     public int Vehicles => _load.Vehicles;
@@ -96,7 +97,7 @@ internal sealed class SimulatedVehicles : IAsyncDisposable
         return new SimulatedVehicles(clients, load);
     }
 
-    /// <summary>Stops publishing (waits for the tick in flight); the connections stay open until disposed.</summary>
+    /// <summary>Stops publishing (waits for the ticks in flight); the connections stay open until disposed.</summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -128,38 +129,67 @@ internal sealed class SimulatedVehicles : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1 / _load.RateHz));
-        var pending = new List<Task>(_load.Vehicles * 2);
+        var ticks = new SteadyTicks(TimeSpan.FromSeconds(1 / _load.RateHz));
+        var inFlight = new Queue<Task>();
         long tick = 0;
-        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            tick++;
-            var now = DateTimeOffset.UtcNow;
-            long ms = now.ToUnixTimeMilliseconds();
-            Interlocked.CompareExchange(ref _firstTickMs, ms, 0);
-            byte[] suffix = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"],\"timestamp\":{ms / 1000},\"timestamp_ms\":{ms}}}"));
-            pending.Clear();
-            for (int v = 1; v <= _load.Vehicles; v++)
+            while (true)
             {
-                var client = _clients[(v - 1) / _load.VehiclesPerClient];
-                int variant = (int)((tick + v) % Variants);
-                var score = new MqttApplicationMessage
+                var due = await ticks.NextAsync(cancellationToken).ConfigureAwait(false);
+                tick++;
+                long ms = due.ToUnixTimeMilliseconds();
+                Interlocked.CompareExchange(ref _firstTickMs, ms, 0);
+                byte[] suffix = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"],\"timestamp\":{ms / 1000},\"timestamp_ms\":{ms}}}"));
+                var pending = new Task[_load.Sensors ? _load.Vehicles * 2 : _load.Vehicles];
+                int next = 0;
+                for (int v = 1; v <= _load.Vehicles; v++)
                 {
-                    Topic = _scoreTopics[v - 1],
-                    Payload = new System.Buffers.ReadOnlySequence<byte>(Concat(ScorePrefix, _scoreTexts[variant], suffix)),
-                    QualityOfServiceLevel = _load.ScoreQos,
-                };
-                pending.Add(PublishAsync(client, score, isScore: true));
-                if (_load.Sensors)
+                    var client = _clients[(v - 1) / _load.VehiclesPerClient];
+                    int variant = (int)((tick + v) % Variants);
+                    var score = new MqttApplicationMessage
+                    {
+                        Topic = _scoreTopics[v - 1],
+                        Payload = new System.Buffers.ReadOnlySequence<byte>(Concat(ScorePrefix, _scoreTexts[variant], suffix)),
+                        QualityOfServiceLevel = _load.ScoreQos,
+                    };
+                    pending[next++] = PublishAsync(client, score, isScore: true);
+                    if (_load.Sensors)
+                    {
+                        var sensor = new MqttApplicationMessage { Topic = _sensorTopics[v - 1], Payload = new System.Buffers.ReadOnlySequence<byte>(_sensorPayloads[variant]) };
+                        pending[next++] = PublishAsync(client, sensor, isScore: false);
+                    }
+                }
+
+                Interlocked.Add(ref _attempted, _load.Vehicles);
+
+                // The next tick does not wait for this one's acknowledgements (vehicles do not wait for
+                // each other either); only a backlog of many ticks holds the generator back.
+                inFlight.Enqueue(CompleteTickAsync(pending, ms));
+                while (inFlight.Count > 0 && inFlight.Peek().IsCompleted)
                 {
-                    var sensor = new MqttApplicationMessage { Topic = _sensorTopics[v - 1], Payload = new System.Buffers.ReadOnlySequence<byte>(_sensorPayloads[variant]) };
-                    pending.Add(PublishAsync(client, sensor, isScore: false));
+                    await inFlight.Dequeue().ConfigureAwait(false);
+                }
+
+                if (inFlight.Count >= MaxTicksInFlight)
+                {
+                    await inFlight.Dequeue().ConfigureAwait(false);
                 }
             }
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+    }
 
-            Interlocked.Add(ref _attempted, _load.Vehicles);
-            await Task.WhenAll(pending).ConfigureAwait(false);
-            Interlocked.Exchange(ref _lastTickMs, ms);
+    private async Task CompleteTickAsync(Task[] publishes, long ms)
+    {
+        await Task.WhenAll(publishes).ConfigureAwait(false);
+        long seen;
+        while ((seen = Interlocked.Read(ref _lastTickMs)) < ms && Interlocked.CompareExchange(ref _lastTickMs, ms, seen) != seen)
+        {
+            // another tick completed at the same moment: try again
         }
     }
 

@@ -165,7 +165,7 @@ internal static class FleetScaleBenchmark
             HistoryLag: lags.Length > 0 && p99 < targets.HistoryLagP99MaxS,
             DashboardCpu: cpu < targets.DashboardCpuCoresMax,
             DashboardMemory: rssMb < targets.DashboardRssMbMax,
-            Overview: frames is not null && frames.FramesPerSecond >= targets.OverviewFpsMin);
+            Overview: run.OverviewMeasure <= TimeSpan.Zero ? null : frames is not null && frames.FramesPerSecond >= targets.OverviewFpsMin);
         return new FleetScaleFigures
         {
             Vehicles = run.Vehicles,
@@ -175,6 +175,7 @@ internal static class FleetScaleBenchmark
             Seconds = Math.Round(seconds, 1),
             LoadAverage1m = Math.Round(loadAverage, 2),
             ScoresExpectedPerS = expected,
+            ScoresOfferedPerS = Math.Round((end.Attempted - start.Attempted) / seconds, 1),
             ScoresInPerS = Math.Round(scoresIn, 1),
             SensorMsgsPerS = Math.Round(sensors, 1),
             ScoresSent = sent,
@@ -184,6 +185,7 @@ internal static class FleetScaleBenchmark
             HistoryLagSP99 = Math.Round(p99, 3),
             LagProbes = lags.Length,
             LagProbesUnresolved = lag.Unresolved,
+            HistoryStoreMb = postgres is null ? Math.Round(SqliteBytes(dashboard.DataDirectory) / 1048576.0, 1) : null,
             DashboardCpuCores = Math.Round(cpu, 3),
             DashboardRssMb = Math.Round(rssMb, 1),
             BenchCpuCores = Math.Round((end.BenchCpu - start.BenchCpu).TotalSeconds / seconds, 3),
@@ -203,6 +205,9 @@ internal static class FleetScaleBenchmark
     public static string Name(HistoryMode mode) => mode == HistoryMode.Sqlite ? "sqlite" : "postgres";
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Ceiling(p * sorted.Length) - 1];
+
+    private static long SqliteBytes(string dataDirectory) =>
+        new[] { "history.db", "history.db-wal" }.Select(f => new FileInfo(Path.Combine(dataDirectory, f))).Where(f => f.Exists).Sum(f => f.Length);
 
     private static double LoadAverage()
     {
@@ -252,12 +257,12 @@ internal static class FleetScaleBenchmark
     }
 
     /// <summary>Counters at one moment; rates are differences between two.</summary>
-    private sealed record Snapshot(TimeSpan Elapsed, TimeSpan DashboardCpu, TimeSpan BenchCpu, long Sensors, long HubReports, int HubConnected, long LastTickMs)
+    private sealed record Snapshot(TimeSpan Elapsed, TimeSpan DashboardCpu, TimeSpan BenchCpu, long Attempted, long Sensors, long HubReports, int HubConnected, long LastTickMs)
     {
         public static Snapshot Take(DashboardProcess dashboard, SimulatedVehicles fleet, HubAgents hub, Stopwatch clock)
         {
             using var self = Process.GetCurrentProcess();
-            return new Snapshot(clock.Elapsed, dashboard.CpuTime(), self.TotalProcessorTime, fleet.SensorsPublished, hub.Reported, hub.Connected, fleet.LastTickMs);
+            return new Snapshot(clock.Elapsed, dashboard.CpuTime(), self.TotalProcessorTime, fleet.Attempted, fleet.SensorsPublished, hub.Reported, hub.Connected, fleet.LastTickMs);
         }
     }
 

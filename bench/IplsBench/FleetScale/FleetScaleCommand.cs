@@ -18,7 +18,7 @@ internal static class FleetScaleCommand
         var seconds = new Option<double>("--seconds") { Description = "Load time per run, warm-up (a quarter, at most 15 s) included.", DefaultValueFactory = _ => 600.0 };
         var broker = new Option<BrokerMode>("--broker") { Description = "embedded: the dashboard's broker; external: Debian's mosquitto, started by the benchmark.", DefaultValueFactory = _ => BrokerMode.Embedded };
         var history = new Option<HistoryMode>("--history") { Description = "sqlite, or postgres (a server of its own via scripts/lib/postgres-temp.sh).", DefaultValueFactory = _ => HistoryMode.Sqlite };
-        var overview = new Option<double>("--overview-seconds") { Description = "How long the overview page is measured in headless Chromium (0: not opened).", DefaultValueFactory = _ => 20.0 };
+        var overview = new Option<double>("--overview-seconds") { Description = "How long the overview page is measured in headless Chromium (0: not opened, server-side targets only).", DefaultValueFactory = _ => 20.0 };
         var findMax = new Option<bool>("--find-max") { Description = "Step the fleet size (doubling from --vehicles, then halving the gap) to the largest fleet that meets every target." };
         var maxVehicles = new Option<int>("--max-vehicles") { Description = "Largest fleet --find-max tries.", DefaultValueFactory = _ => 4000 };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table." };
@@ -153,7 +153,7 @@ internal static class FleetScaleCommand
         pass.HistoryLag ? null : "history lag",
         pass.DashboardCpu ? null : "CPU",
         pass.DashboardMemory ? null : "memory",
-        pass.Overview ? null : "overview fps",
+        pass.Overview != false ? null : "overview fps",
     }.OfType<string>());
 
     private static void Print(IReadOnlyList<FleetScaleFigures> runs)
@@ -175,7 +175,7 @@ internal static class FleetScaleCommand
                 r.Vehicles.ToString(CultureInfo.InvariantCulture), r.Broker, r.History, $"{r.Seconds:F0}",
                 Mark(r.Pass.Sustained, $"{r.ScoresInPerS:F0} / {r.ScoresExpectedPerS:F0}"), $"{r.SensorMsgsPerS:F0}", Mark(r.Pass.NoScoresLost, r.ScoresLost.ToString(CultureInfo.InvariantCulture)),
                 Mark(r.Pass.HistoryLag, $"{r.HistoryLagSP50:F2} / {r.HistoryLagSP99:F2}"), Mark(r.Pass.DashboardCpu, $"{r.DashboardCpuCores:F2}"), Mark(r.Pass.DashboardMemory, $"{r.DashboardRssMb:F0}"),
-                Mark(r.Pass.Overview, r.OverviewFps is { } fps ? $"{fps:F1}" : "–"), $"{r.HubStatusPerS:F0} / {r.HubStatusExpectedPerS:F0}", $"{r.LoadAverage1m:F2}", r.PassAll ? "yes" : "[red]no[/]");
+                Mark(r.Pass.Overview != false, r.OverviewFps is { } fps ? $"{fps:F1}" : "not measured"), $"{r.HubStatusPerS:F0} / {r.HubStatusExpectedPerS:F0}", $"{r.LoadAverage1m:F2}", r.PassAll ? "yes" : "[red]no[/]");
         }
 
         AnsiConsole.Write(table);

@@ -21,11 +21,11 @@ internal sealed record FleetScaleTargets
     public double OverviewFpsMin { get; init; } = 50;
 }
 
-/// <summary>Which targets one run met.</summary>
-internal sealed record FleetScalePass(bool Sustained, bool NoScoresLost, bool HistoryLag, bool DashboardCpu, bool DashboardMemory, bool Overview)
+/// <summary>Which targets one run met; <see cref="Overview"/> is null when the page was not measured (<c>--overview-seconds 0</c>: server-side targets only).</summary>
+internal sealed record FleetScalePass(bool Sustained, bool NoScoresLost, bool HistoryLag, bool DashboardCpu, bool DashboardMemory, bool? Overview)
 {
     [JsonIgnore]
-    public bool All => Sustained && NoScoresLost && HistoryLag && DashboardCpu && DashboardMemory && Overview;
+    public bool All => Sustained && NoScoresLost && HistoryLag && DashboardCpu && DashboardMemory && Overview != false;
 }
 
 /// <summary>One fleet-scale run: N simulated vehicles (scores, sensor messages, hub status) against the dashboard process.</summary>
@@ -47,6 +47,9 @@ internal sealed record FleetScaleFigures
     public required double LoadAverage1m { get; init; }
 
     public required double ScoresExpectedPerS { get; init; }
+
+    /// <summary>Scores the simulated fleet sent per second in the window (below the expected rate: the generator fell behind, not the dashboard).</summary>
+    public required double ScoresOfferedPerS { get; init; }
 
     /// <summary>Scores produced in the window that reached the history, per second.</summary>
     public required double ScoresInPerS { get; init; }
@@ -72,6 +75,9 @@ internal sealed record FleetScaleFigures
 
     /// <summary>Probes not found by the end of the drain (their lag counts as the time waited).</summary>
     public required int LagProbesUnresolved { get; init; }
+
+    /// <summary>Size of the SQLite history (database and WAL) after the run, MB; null for PostgreSQL.</summary>
+    public double? HistoryStoreMb { get; init; }
 
     public required double DashboardCpuCores { get; init; }
 

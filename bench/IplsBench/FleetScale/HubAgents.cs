@@ -104,19 +104,33 @@ internal sealed class HubAgents : IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         int slots = (int)(StatusEvery / Slot);
-        using var timer = new PeriodicTimer(Slot);
+        var ticks = new Dashboard.SteadyTicks(Slot);
+        var inFlight = new List<Task>();
         long slot = 0;
-        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            int current = (int)(slot++ % slots);
-            var now = DateTimeOffset.UtcNow;
-            var sends = new List<Task>();
-            for (int i = current; i < _connections.Length; i += slots)
+            while (true)
             {
-                sends.Add(ReportAsync(_connections[i], i + 1, now));
-            }
+                var now = await ticks.NextAsync(cancellationToken).ConfigureAwait(false);
+                int current = (int)(slot++ % slots);
+                for (int i = current; i < _connections.Length; i += slots)
+                {
+                    inFlight.Add(ReportAsync(_connections[i], i + 1, now));
+                }
 
-            await Task.WhenAll(sends).ConfigureAwait(false);
+                // Reports do not wait for earlier ones (each agent has its own timer); a backlog of
+                // more than one round of reports holds the loop back.
+                inFlight.RemoveAll(t => t.IsCompleted);
+                if (inFlight.Count > _connections.Length)
+                {
+                    await Task.WhenAll(inFlight).ConfigureAwait(false);
+                    inFlight.Clear();
+                }
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
         }
     }
 
