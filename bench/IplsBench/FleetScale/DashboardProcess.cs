@@ -18,6 +18,8 @@ internal sealed class DashboardProcess : IAsyncDisposable
         _process = process;
         HttpPort = httpPort;
         _dataDirectory = dataDirectory;
+        // A benchmark stopped by a signal exits without awaiting its disposals: the dashboard must not outlive it.
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
     }
 
     public int HttpPort { get; }
@@ -92,6 +94,7 @@ internal sealed class DashboardProcess : IAsyncDisposable
             await _process.TerminateAsync(TimeSpan.FromSeconds(20), CancellationToken.None).ConfigureAwait(false);
         }
 
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         _process.Dispose(); // kills it (by its PID) if SIGTERM was not enough
         try
         {
@@ -102,6 +105,8 @@ internal sealed class DashboardProcess : IAsyncDisposable
             // A temp directory left behind is harmless.
         }
     }
+
+    private void KillOnExit(object? sender, EventArgs e) => _process.Dispose();
 
     private async Task WaitUntilServingAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {

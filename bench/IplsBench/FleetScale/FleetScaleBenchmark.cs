@@ -157,12 +157,12 @@ internal static class FleetScaleBenchmark
         double hubRate = (end.HubReports - start.HubReports) / seconds;
         double cpu = (end.DashboardCpu - start.DashboardCpu).TotalSeconds / seconds;
         double rssMb = rssPeakKb / 1024.0;
-        double p99 = Percentile(lags, 0.99);
+        double? p99 = Percentile(lags, 0.99);
         long lost = Math.Max(0, sent - recorded);
         var pass = new FleetScalePass(
             Sustained: scoresIn >= targets.SustainedFraction * expected && sensors >= targets.SustainedFraction * expected && hubRate >= targets.SustainedFraction * hubExpected,
             NoScoresLost: lost <= targets.ScoresLostMax,
-            HistoryLag: lags.Length > 0 && p99 < targets.HistoryLagP99MaxS,
+            HistoryLag: p99 < targets.HistoryLagP99MaxS,
             DashboardCpu: cpu < targets.DashboardCpuCoresMax,
             DashboardMemory: rssMb < targets.DashboardRssMbMax,
             Overview: run.OverviewMeasure <= TimeSpan.Zero ? null : frames is not null && frames.FramesPerSecond >= targets.OverviewFpsMin);
@@ -181,8 +181,8 @@ internal static class FleetScaleBenchmark
             ScoresSent = sent,
             ScoresLost = lost,
             PublishFailures = fleet.Failed,
-            HistoryLagSP50 = Math.Round(Percentile(lags, 0.5), 3),
-            HistoryLagSP99 = Math.Round(p99, 3),
+            HistoryLagSP50 = Percentile(lags, 0.5) is { } p50 ? Math.Round(p50, 3) : null,
+            HistoryLagSP99 = p99 is { } lag99 ? Math.Round(lag99, 3) : null,
             LagProbes = lags.Length,
             LagProbesUnresolved = lag.Unresolved,
             HistoryStoreMb = postgres is null ? Math.Round(SqliteBytes(dashboard.DataDirectory) / 1048576.0, 1) : null,
@@ -204,10 +204,12 @@ internal static class FleetScaleBenchmark
 
     public static string Name(HistoryMode mode) => mode == HistoryMode.Sqlite ? "sqlite" : "postgres";
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Ceiling(p * sorted.Length) - 1];
+    private static double? Percentile(double[] sorted, double p) => sorted.Length == 0 ? null : sorted[(int)Math.Ceiling(p * sorted.Length) - 1];
+
+    private static readonly string[] SqliteFiles = ["history.db", "history.db-wal"];
 
     private static long SqliteBytes(string dataDirectory) =>
-        new[] { "history.db", "history.db-wal" }.Select(f => new FileInfo(Path.Combine(dataDirectory, f))).Where(f => f.Exists).Sum(f => f.Length);
+        SqliteFiles.Select(f => new FileInfo(Path.Combine(dataDirectory, f))).Where(f => f.Exists).Sum(f => f.Length);
 
     private static double LoadAverage()
     {

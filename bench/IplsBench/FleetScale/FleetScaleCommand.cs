@@ -174,7 +174,7 @@ internal static class FleetScaleCommand
             table.AddRow(
                 r.Vehicles.ToString(CultureInfo.InvariantCulture), r.Broker, r.History, $"{r.Seconds:F0}",
                 Mark(r.Pass.Sustained, $"{r.ScoresInPerS:F0} / {r.ScoresExpectedPerS:F0}"), $"{r.SensorMsgsPerS:F0}", Mark(r.Pass.NoScoresLost, r.ScoresLost.ToString(CultureInfo.InvariantCulture)),
-                Mark(r.Pass.HistoryLag, $"{r.HistoryLagSP50:F2} / {r.HistoryLagSP99:F2}"), Mark(r.Pass.DashboardCpu, $"{r.DashboardCpuCores:F2}"), Mark(r.Pass.DashboardMemory, $"{r.DashboardRssMb:F0}"),
+                Mark(r.Pass.HistoryLag, r.HistoryLagSP99 is null ? "no probe" : $"{r.HistoryLagSP50:F2} / {r.HistoryLagSP99:F2}"), Mark(r.Pass.DashboardCpu, $"{r.DashboardCpuCores:F2}"), Mark(r.Pass.DashboardMemory, $"{r.DashboardRssMb:F0}"),
                 Mark(r.Pass.Overview != false, r.OverviewFps is { } fps ? $"{fps:F1}" : "not measured"), $"{r.HubStatusPerS:F0} / {r.HubStatusExpectedPerS:F0}", $"{r.LoadAverage1m:F2}", r.PassAll ? "yes" : "[red]no[/]");
         }
 

@@ -64,12 +64,12 @@ internal sealed record FleetScaleFigures
 
     public required long PublishFailures { get; init; }
 
-    /// <summary>From a score's produced time to its row being readable in the store (one probe a second).</summary>
+    /// <summary>From a score's produced time to its row being readable in the store (one probe a second); null without probes.</summary>
     [JsonPropertyName("history_lag_s_p50")]
-    public required double HistoryLagSP50 { get; init; }
+    public required double? HistoryLagSP50 { get; init; }
 
     [JsonPropertyName("history_lag_s_p99")]
-    public required double HistoryLagSP99 { get; init; }
+    public required double? HistoryLagSP99 { get; init; }
 
     public required int LagProbes { get; init; }
 
