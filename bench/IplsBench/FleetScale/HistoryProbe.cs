@@ -36,11 +36,28 @@ internal sealed class HistoryProbe : IAsyncDisposable
         return new HistoryProbe(connection);
     }
 
+    /// <summary>The PostgreSQL history, once the dashboard has created its <c>scores</c> table (it does at start).</summary>
     public static async Task<HistoryProbe> PostgresAsync(string connectionString, CancellationToken cancellationToken)
     {
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return new HistoryProbe(connection);
+        for (int attempt = 0; ; attempt++)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT to_regclass('scores') IS NOT NULL";
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                return new HistoryProbe(connection);
+            }
+
+            if (attempt > 300)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw new InvalidOperationException("the dashboard made no scores table in PostgreSQL within 30 s (does this build have Dashboard:History:Provider=Postgres?)");
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<bool> HasScoreAsync(int vehicle, long atMs, CancellationToken cancellationToken)
