@@ -195,6 +195,7 @@ internal static class FleetScaleBenchmark
             HubAgentsConnected = end.HubConnected,
             HubStatusExpectedPerS = Math.Round(hubExpected, 1),
             HubStatusPerS = Math.Round(hubRate, 1),
+            DashboardLogTail = dashboard.Tail() is { Length: > 0 } tail ? tail : null,
             Targets = targets,
             Pass = pass,
         };
@@ -270,11 +271,11 @@ internal static class FleetScaleBenchmark
 
     /// <summary>
     /// One probe a second: a score just sent (a random vehicle, the newest completed tick), polled in the
-    /// store until its row is there. The writer keeps order, so only the oldest pending probe is polled.
+    /// store every 100 ms until its row is there.
     /// </summary>
     private sealed class LagProbes(HistoryProbe history, SimulatedVehicles fleet)
     {
-        private readonly Queue<(int Vehicle, long AtMs, bool Measured)> _pending = new();
+        private readonly List<(int Vehicle, long AtMs)> _pending = [];
         private readonly List<double> _lags = [];
         private int _unresolved;
 
@@ -315,15 +316,18 @@ internal static class FleetScaleBenchmark
                     {
                         lock (_pending)
                         {
-                            _pending.Enqueue((RandomNumberGenerator.GetInt32(1, fleet.Vehicles + 1), tick, true));
+                            _pending.Add((RandomNumberGenerator.GetInt32(1, fleet.Vehicles + 1), tick));
                         }
 
                         (lastTick, lastProbe) = (tick, clock.ElapsedMilliseconds);
                     }
 
-                    while (TryPeek(out var probe) && await history.HasScoreAsync(probe.Vehicle, probe.AtMs, cancellationToken).ConfigureAwait(false))
+                    foreach (var probe in PendingProbes())
                     {
-                        Resolve(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - probe.AtMs);
+                        if (await history.HasScoreAsync(probe.Vehicle, probe.AtMs, cancellationToken).ConfigureAwait(false))
+                        {
+                            Resolve(probe, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - probe.AtMs);
+                        }
                     }
 
                     await Task.Delay(PollEvery, cancellationToken).ConfigureAwait(false);
@@ -334,28 +338,30 @@ internal static class FleetScaleBenchmark
                 // the drain ended
             }
 
-            // Never found: their lag is at least the time waited.
+            // Never found (dropped, or still queued): their lag is at least the time waited.
             long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            while (TryPeek(out var probe))
+            foreach (var probe in PendingProbes())
             {
                 _unresolved++;
-                Resolve(now - probe.AtMs);
+                Resolve(probe, now - probe.AtMs);
             }
         }
 
-        private bool TryPeek(out (int Vehicle, long AtMs, bool Measured) probe)
+        // Every pending probe is polled, not only the oldest: a score the dashboard dropped must not
+        // hold back the ones after it (it stays pending and counts as unresolved).
+        private (int Vehicle, long AtMs)[] PendingProbes()
         {
             lock (_pending)
             {
-                return _pending.TryPeek(out probe);
+                return [.. _pending];
             }
         }
 
-        private void Resolve(long lagMs)
+        private void Resolve((int Vehicle, long AtMs) probe, long lagMs)
         {
             lock (_pending)
             {
-                _pending.Dequeue();
+                _pending.Remove(probe);
             }
 
             lock (_lags)

@@ -100,6 +100,9 @@ internal sealed record FleetScaleFigures
 
     public required double HubStatusPerS { get; init; }
 
+    /// <summary>The dashboard's last log lines (warnings and errors: a full history queue says so here).</summary>
+    public string? DashboardLogTail { get; init; }
+
     public required FleetScaleTargets Targets { get; init; }
 
     public required FleetScalePass Pass { get; init; }
