@@ -77,6 +77,8 @@ public static class DashboardApp
         builder.Services.AddSingleton<AgentCommands>();
         builder.Services.AddSingleton<FleetSettings>();
         builder.Services.AddSingleton<ConfigValidator>();
+        // The store on its own: pages read it, the writer writes and opens it at start; the container disposes it last.
+        builder.Services.AddSingleton(sp => HistoryStores.Create(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
         builder.Services.AddMudServices();

@@ -33,6 +33,8 @@ public sealed class OperatorViewTests : IAsyncDisposable
         var options = new DashboardOptions { DataDirectory = Path.GetTempPath() };
         _context.Services.AddSingleton(options);
         _context.Services.AddSingleton(new RuntimeSettings(options));
+        // Never opened (no host starts the writer): the history chart shows "History unavailable".
+        _context.Services.AddSingleton<IHistoryStore>(new SqliteHistoryStore(Path.Combine(Path.GetTempPath(), "ipls-never-opened.db")));
         _context.Services.AddSingleton<HistoryWriter>();
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _module = _context.JSInterop.SetupModule("./js/timeSeriesChart.js");

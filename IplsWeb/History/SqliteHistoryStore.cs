@@ -8,25 +8,56 @@ namespace IplsWeb.History;
 /// long score ranges are downsampled in SQL into equal time buckets (min, max, mean) so a chart can
 /// zoom over hours without shipping every 250 ms sample.
 /// </summary>
-public sealed class HistoryStore : IAsyncDisposable
+public sealed class SqliteHistoryStore : IHistoryStore
 {
-    private readonly SqliteConnection _connection;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private SqliteConnection? _opened;
 
-    private HistoryStore(SqliteConnection connection, string path)
+    public SqliteHistoryStore(string path)
     {
-        _connection = connection;
-        Path = path;
+        ArgumentNullException.ThrowIfNull(path);
+        Path = System.IO.Path.GetFullPath(path);
     }
 
     public string Path { get; }
 
-    public static async Task<HistoryStore> OpenAsync(string path, CancellationToken cancellationToken)
+    public string Location => Path;
+
+    private SqliteConnection Connection => _opened ?? throw new InvalidOperationException($"The history in {Path} is not open yet");
+
+    /// <summary>A store on <paramref name="path"/>, opened.</summary>
+    public static async Task<SqliteHistoryStore> OpenAsync(string path, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var store = new SqliteHistoryStore(path);
+        await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return store;
+    }
+
+    public async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_opened is not null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await CreateSchemaAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _opened = connection;
+    }
+
+    private static async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = """
@@ -55,8 +86,6 @@ public sealed class HistoryStore : IAsyncDisposable
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-
-        return new HistoryStore(connection, path);
     }
 
     public async Task WriteAsync(IReadOnlyList<ScoreRow> scores, IReadOnlyList<FleetEvent> events, CancellationToken cancellationToken)
@@ -66,10 +95,10 @@ public sealed class HistoryStore : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = (SqliteTransaction)await Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             if (scores.Count > 0)
             {
-                await using var insert = _connection.CreateCommand();
+                await using var insert = Connection.CreateCommand();
                 insert.Transaction = transaction;
                 insert.CommandText = "INSERT OR IGNORE INTO scores (vehicle, at_ms, score) VALUES ($v, $t, $s)";
                 var v = insert.Parameters.Add("$v", SqliteType.Integer);
@@ -87,7 +116,7 @@ public sealed class HistoryStore : IAsyncDisposable
 
             if (events.Count > 0)
             {
-                await using var insert = _connection.CreateCommand();
+                await using var insert = Connection.CreateCommand();
                 insert.Transaction = transaction;
                 insert.CommandText = "INSERT INTO events (at_ms, kind, subject, detail) VALUES ($t, $k, $s, $d)";
                 var t = insert.Parameters.Add("$t", SqliteType.Integer);
@@ -124,8 +153,8 @@ public sealed class HistoryStore : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var upsert = _connection.CreateCommand();
+            await using var transaction = (SqliteTransaction)await Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var upsert = Connection.CreateCommand();
             upsert.Transaction = transaction;
             upsert.CommandText = """
                 INSERT INTO alerts (vehicle, started_ms, resolved_ms, peak, threshold) VALUES ($v, $s, $r, $p, $t)
@@ -160,7 +189,7 @@ public sealed class HistoryStore : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var query = _connection.CreateCommand();
+            await using var query = Connection.CreateCommand();
             query.CommandText = "SELECT vehicle, started_ms, resolved_ms, peak, threshold FROM alerts ORDER BY started_ms DESC LIMIT $limit";
             query.Parameters.AddWithValue("$limit", limit);
             var result = new List<Alert>();
@@ -196,7 +225,7 @@ public sealed class HistoryStore : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var query = _connection.CreateCommand();
+            await using var query = Connection.CreateCommand();
             query.CommandText = """
                 SELECT (at_ms - $from) / $w AS bucket, MIN(score), MAX(score), AVG(score), COUNT(*)
                 FROM scores WHERE vehicle = $v AND at_ms >= $from AND at_ms < $to
@@ -227,7 +256,7 @@ public sealed class HistoryStore : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var query = _connection.CreateCommand();
+            await using var query = Connection.CreateCommand();
             query.CommandText = "SELECT at_ms, kind, subject, detail FROM events WHERE at_ms >= $from AND at_ms < $to AND ($s IS NULL OR subject = $s) ORDER BY at_ms DESC, rowid DESC LIMIT $limit";
             query.Parameters.AddWithValue("$from", fromMs);
             query.Parameters.AddWithValue("$to", toMs);
@@ -251,9 +280,9 @@ public sealed class HistoryStore : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var count = _connection.CreateCommand();
+            await using var count = Connection.CreateCommand();
             count.CommandText = $"SELECT COUNT(*) FROM events {filter}";
-            await using var query = _connection.CreateCommand();
+            await using var query = Connection.CreateCommand();
             query.CommandText = $"SELECT at_ms, kind, subject, detail FROM events {filter} ORDER BY at_ms DESC, rowid DESC LIMIT $limit OFFSET $offset";
             int i = 0;
             foreach (var kind in kinds)
@@ -293,7 +322,7 @@ public sealed class HistoryStore : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await using var command = _connection.CreateCommand();
+            await using var command = Connection.CreateCommand();
             command.CommandText = "DELETE FROM scores WHERE at_ms < $c; DELETE FROM events WHERE at_ms < $c; DELETE FROM alerts WHERE resolved_ms < $c;";
             command.Parameters.AddWithValue("$c", cutoffMs);
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -306,7 +335,11 @@ public sealed class HistoryStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        if (_opened is not null)
+        {
+            await _opened.DisposeAsync().ConfigureAwait(false);
+        }
+
         _gate.Dispose();
     }
 }
