@@ -398,6 +398,10 @@ public sealed partial class PostgresHistoryStore : IHistoryStore
         deleted += await DeleteInBatchesAsync(
             $"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE at_ms < $1 ORDER BY at_ms LIMIT {DeleteBatch})", cutoffMs, cancellationToken).ConfigureAwait(false);
         deleted += await DeleteInBatchesAsync("DELETE FROM alerts WHERE resolved_ms < $1", cutoffMs, cancellationToken).ConfigureAwait(false);
+
+        // Each pass (every ten minutes) also makes the next day's partition ahead of midnight.
+        long today = Day(_time.GetUtcNow().ToUnixTimeMilliseconds());
+        await EnsurePartitionsAsync([today, today + DayMs], cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 
