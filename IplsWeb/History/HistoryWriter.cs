@@ -75,7 +75,7 @@ public sealed partial class HistoryWriter : BackgroundService
             catch (Exception ex) when (ex is Npgsql.NpgsqlException { IsTransient: true } && _time.GetUtcNow() + delay < deadline)
             {
                 // A server not up yet (a compose stack starting together): retried until StartTimeout.
-                LogOpenRetrying(_store.Location, Reason(ex), deadline - _time.GetUtcNow());
+                LogOpenRetrying(_store.Location, Reason(ex), Math.Round((deadline - _time.GetUtcNow()).TotalSeconds, 1));
                 await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
@@ -215,6 +215,6 @@ public sealed partial class HistoryWriter : BackgroundService
     [LoggerMessage(EventId = 5405, Level = LogLevel.Information, Message = "History: {Provider} in {Location}")]
     private partial void LogOpened(HistoryProvider provider, string location);
 
-    [LoggerMessage(EventId = 5406, Level = LogLevel.Warning, Message = "History in {Location} not reachable yet: {Reason}; retrying for {Remaining} more")]
-    private partial void LogOpenRetrying(string location, string reason, TimeSpan remaining);
+    [LoggerMessage(EventId = 5406, Level = LogLevel.Warning, Message = "History in {Location} not reachable yet: {Reason}; retrying for {RemainingSeconds} s more")]
+    private partial void LogOpenRetrying(string location, string reason, double remainingSeconds);
 }

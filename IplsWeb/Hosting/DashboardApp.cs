@@ -25,7 +25,17 @@ public static class DashboardApp
     {
         // The application name fixes where static assets are found, also when a test process hosts it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
-        var options = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+        DashboardOptions options;
+        try
+        {
+            options = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A value of the wrong type (an unknown Dashboard:History:Provider, a port that is no number): the binder names key and value.
+            throw new DashboardConfigurationException(ex.Message, ex);
+        }
+
         if (options.Problems() is { Count: > 0 } problems)
         {
             throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
