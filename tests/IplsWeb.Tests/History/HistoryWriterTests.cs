@@ -32,4 +32,11 @@ public sealed class HistoryWriterTests
         Assert.Contains(new DashboardOptions { History = new HistoryOptions { QueueCapacity = 0 } }.Problems(), p => p.Contains("History:QueueCapacity", StringComparison.Ordinal));
         Assert.Contains(new DashboardOptions { History = new HistoryOptions { FlushInterval = TimeSpan.Zero } }.Problems(), p => p.Contains("FlushInterval", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void AnUnknownProvider_IsAStartError_NamingKeyAndValue()
+    {
+        var error = Assert.Throws<DashboardConfigurationException>(() => DashboardApp.Build(["--Dashboard:History:Provider=mysql", $"--Dashboard:DataDirectory={Path.GetTempPath()}"]));
+        Assert.Contains("'mysql' at 'Dashboard:History:Provider'", error.Message, StringComparison.Ordinal);
+    }
 }
