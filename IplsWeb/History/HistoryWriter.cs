@@ -25,6 +25,7 @@ public sealed partial class HistoryWriter : BackgroundService
     private readonly HistoryOptions _options;
     private readonly Channel<HistoryItem> _queue;
     private readonly IHistoryStore _store;
+    private Batch? _held; // only the flush loop touches it
     private long _written;
     private long _dropped;
     private long _lost;
@@ -120,7 +121,7 @@ public sealed partial class HistoryWriter : BackgroundService
         finally
         {
             // The store itself is the container's: disposed after the host stopped.
-            while (await FlushAsync(store, CancellationToken.None).ConfigureAwait(false) > 0)
+            while (await FlushAsync(store, CancellationToken.None, final: true).ConfigureAwait(false) > 0)
             {
             }
         }
@@ -140,47 +141,105 @@ public sealed partial class HistoryWriter : BackgroundService
         }
     }
 
-    private async Task<int> FlushAsync(IHistoryStore store, CancellationToken cancellationToken)
+    private async Task<int> FlushAsync(IHistoryStore store, CancellationToken cancellationToken, bool final = false)
     {
-        var scores = new List<ScoreRow>();
-        var events = new List<FleetEvent>();
-        var alerts = new List<Alert>();
-        while (scores.Count + events.Count + alerts.Count < _options.MaxBatch && _queue.Reader.TryRead(out var item))
-        {
-            if (item.Score is { } row)
-            {
-                scores.Add(row);
-            }
-            else if (item.Event is { } e)
-            {
-                events.Add(e);
-            }
-            else if (item.Alert is { } alert)
-            {
-                alerts.Add(alert);
-            }
-        }
-
-        int count = scores.Count + events.Count + alerts.Count;
-        if (count == 0)
+        var batch = _held ?? TakeBatch();
+        _held = null;
+        if (batch.Count == 0)
         {
             return 0;
         }
 
         try
         {
-            await store.WriteAsync(scores, events, cancellationToken).ConfigureAwait(false);
-            await store.WriteAlertsAsync(alerts, cancellationToken).ConfigureAwait(false);
-            Interlocked.Add(ref _written, count);
+            if (!batch.RowsWritten)
+            {
+                await store.WriteAsync(batch.Scores, batch.Events, cancellationToken).ConfigureAwait(false);
+                batch.RowsWritten = true; // a retry repeats only the alerts (upserts), never the events
+            }
+
+            await store.WriteAlertsAsync(batch.Alerts, cancellationToken).ConfigureAwait(false);
+            Interlocked.Add(ref _written, batch.Count);
+            if (batch.Held)
+            {
+                LogWriteResumed(store.Location, batch.Count);
+            }
+
+            return batch.Count;
+        }
+        catch (Exception ex) when (!final && ex is Npgsql.NpgsqlException { IsTransient: true } or TimeoutException)
+        {
+            // The server is away (restart, network): the batch is kept and written first at the next flush,
+            // the queue fills meanwhile (a full queue drops and counts, as ever).
+            batch.Held = true;
+            _held = batch;
+            if (_dropLog.TryAcquire("held", out _))
+            {
+                LogWriteHeld(batch.Count, store.Location, Reason(ex));
+            }
+
+            return 0;
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException or IOException or TimeoutException)
         {
             // Counted and logged; the writer keeps going (an exception here must not stop the host).
-            Interlocked.Add(ref _lost, count);
-            LogWriteFailed(count, store.Location, Reason(ex));
+            // On the final flush nothing comes after: whatever is still queued is lost with this batch.
+            int lost = batch.Count + (final ? DrainQueue() : 0);
+            Interlocked.Add(ref _lost, lost);
+            LogWriteFailed(lost, store.Location, Reason(ex));
+            return final ? 0 : batch.Count;
+        }
+    }
+
+    private Batch TakeBatch()
+    {
+        var batch = new Batch();
+        while (batch.Count < _options.MaxBatch && _queue.Reader.TryRead(out var item))
+        {
+            if (item.Score is { } row)
+            {
+                batch.Scores.Add(row);
+            }
+            else if (item.Event is { } e)
+            {
+                batch.Events.Add(e);
+            }
+            else if (item.Alert is { } alert)
+            {
+                batch.Alerts.Add(alert);
+            }
+        }
+
+        return batch;
+    }
+
+    private int DrainQueue()
+    {
+        int count = 0;
+        while (_queue.Reader.TryRead(out _))
+        {
+            count++;
         }
 
         return count;
+    }
+
+    /// <summary>Rows taken from the queue for one write.</summary>
+    private sealed class Batch
+    {
+        public List<ScoreRow> Scores { get; } = [];
+
+        public List<FleetEvent> Events { get; } = [];
+
+        public List<Alert> Alerts { get; } = [];
+
+        public int Count => Scores.Count + Events.Count + Alerts.Count;
+
+        /// <summary>Scores and events are in (only the alerts are left).</summary>
+        public bool RowsWritten { get; set; }
+
+        /// <summary>Kept through a failed write.</summary>
+        public bool Held { get; set; }
     }
 
     private async Task PruneAsync(IHistoryStore store, CancellationToken cancellationToken)
@@ -214,6 +273,12 @@ public sealed partial class HistoryWriter : BackgroundService
 
     [LoggerMessage(EventId = 5405, Level = LogLevel.Information, Message = "History: {Provider} in {Location}")]
     private partial void LogOpened(HistoryProvider provider, string location);
+
+    [LoggerMessage(EventId = 5407, Level = LogLevel.Warning, Message = "History in {Location} unreachable: {Count} rows held and retried at every flush ({Reason}); new rows queue meanwhile")]
+    private partial void LogWriteHeld(int count, string location, string reason);
+
+    [LoggerMessage(EventId = 5408, Level = LogLevel.Information, Message = "History in {Location} reachable again: {Count} held rows written")]
+    private partial void LogWriteResumed(string location, int count);
 
     [LoggerMessage(EventId = 5406, Level = LogLevel.Warning, Message = "History in {Location} not reachable yet: {Reason}; retrying for {RemainingSeconds} s more")]
     private partial void LogOpenRetrying(string location, string reason, double remainingSeconds);

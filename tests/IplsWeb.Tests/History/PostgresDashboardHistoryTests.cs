@@ -48,6 +48,29 @@ public sealed class PostgresDashboardHistoryTests(PostgresServer server) : Dashb
         Assert.All(lines, l => Assert.DoesNotContain(password, l, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task ADatabaseThatGoesAwayAndComesBack_LosesNoRows_TheHeldBatchIsWrittenAfterwards()
+    {
+        var direct = new NpgsqlConnectionStringBuilder(await ConnectionStringAsync());
+        using var cutter = new TcpCutter(direct.Port);
+        string viaCutter = new NpgsqlConnectionStringBuilder(direct.ConnectionString) { Port = cutter.Port }.ConnectionString;
+        await using var host = await DashboardHost.StartAsync(peers: 1, bootstrappers: 0, extra: ["--Dashboard:History:Provider=Postgres", $"--Dashboard:History:ConnectionString={viaCutter}"]);
+        var writer = host.Services.GetRequiredService<HistoryWriter>();
+        var store = host.Services.GetRequiredService<IHistoryStore>();
+        await Eventually.TrueAsync(async () => (await store.ScoresAsync(1, 0, long.MaxValue / 2, 10, CancellationToken.None)).Sum(b => b.Count) > 10, "scores of vehicle 1 are in the history");
+
+        cutter.Cut();
+        long cutAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await Task.Delay(TimeSpan.FromSeconds(4)); // several flushes fail meanwhile
+        long restoredAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        cutter.Restore();
+
+        await Eventually.TrueAsync(
+            async () => (await store.ScoresAsync(1, cutAt, restoredAt, 1, CancellationToken.None)).Sum(b => b.Count) > 20,
+            "the scores of the outage reach the history once it is back");
+        Assert.Equal(0, writer.Lost + writer.Dropped);
+    }
+
     private sealed class LineLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new LineLogger(lines);
