@@ -268,6 +268,59 @@ public sealed class ExternalBrokerTests : IDisposable
         Assert.DoesNotContain(logs.Lines, l => l.Contains(password, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task TheMosquittoAclFromMakeAcl_ConfinesEachVehicle_AndLetsTheDashboardReadAllAndSwitchGenerators()
+    {
+        File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        string acl = Path.Combine(_dir, "acl"), passwd = Path.Combine(_dir, "passwd");
+        var render = new ProcessStartInfo("sh", ["-c", $"sh deploy/external-broker/mosquitto/make-acl.sh 4 ipls-dashboard > '{acl}'"]) { WorkingDirectory = RepositoryRoot, RedirectStandardError = true };
+        using (var process = Process.Start(render)!)
+        {
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, await process.StandardError.ReadToEndAsync());
+        }
+
+        foreach (var (user, index) in new[] { "ipls-dashboard", "vehicle-3", "vehicle-4" }.Select((u, i) => (u, i)))
+        {
+            using var make = Process.Start(new ProcessStartInfo("mosquitto_passwd", index == 0 ? ["-b", "-c", passwd, user, "pw-" + user] : ["-b", passwd, user, "pw-" + user]))!;
+            await make.WaitForExitAsync();
+            Assert.Equal(0, make.ExitCode);
+        }
+
+        File.SetUnixFileMode(passwd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        if (await StartBrokerAsync(extraConfig: $"password_file {passwd}\nacl_file {acl}\n", allowAnonymous: false) is not { } port)
+        {
+            return;
+        }
+
+        await using var host = await StartDashboardAsync(port, "--Dashboard:Broker:External:Username=ipls-dashboard", "--Dashboard:Broker:External:Password=pw-ipls-dashboard");
+        await Eventually.TrueAsync(() => host.Services.GetRequiredService<ExternalBrokerClient>().Status.State == ExternalBrokerState.Connected, "the dashboard's subscriptions are granted");
+        using var three = await ConnectAsync(port, "vehicle-3", "pw-vehicle-3");
+        using var four = await ConnectAsync(port, "vehicle-4", "pw-vehicle-4");
+        var heardByFour = new ConcurrentQueue<string>();
+        four.ApplicationMessageReceivedAsync += e =>
+        {
+            heardByFour.Enqueue(e.ApplicationMessage.Topic);
+            return Task.CompletedTask;
+        };
+        await four.SubscribeAsync("vehicle/3/generator", MqttQualityOfServiceLevel.AtLeastOnce); // not its own: nothing may arrive
+        await four.SubscribeAsync("vehicle/4/generator", MqttQualityOfServiceLevel.AtLeastOnce);
+
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var forged = await PublishAsync(three, "v4/anomaly", Score(0.9, now)); // vehicle 3 speaking for vehicle 4
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, forged.ReasonCode);
+        await PublishAsync(three, "v3/anomaly", Score(0.1, now));
+        await PublishAsync(four, "v4/anomaly", Score(0.2, now + 1));
+        await Eventually.TrueAsync(() => host.Fleet.Vehicle(3).Scores.Since(0).Length == 1 && host.Fleet.Vehicle(4).Scores.Since(0).Length == 1, "each vehicle's own score arrives");
+        Assert.Equal(0.2f, host.Fleet.Vehicle(4).Scores.Since(0)[0].Score);
+
+        var switcher = host.Services.GetRequiredService<GeneratorSwitch>();
+        Assert.True((await switcher.SetAsync(3, GeneratorMode.Anomaly, CancellationToken.None)).Accepted);
+        Assert.True((await switcher.SetAsync(4, GeneratorMode.Anomaly, CancellationToken.None)).Accepted);
+        await Eventually.TrueAsync(() => heardByFour.Contains("vehicle/4/generator"), "vehicle 4 gets its own generator command");
+        Assert.DoesNotContain("vehicle/3/generator", heardByFour);
+    }
+
     private static string[] ExternalArgs(int port, string clientId) =>
     [
         "--Dashboard:Broker:Mode=External",
@@ -304,11 +357,32 @@ public sealed class ExternalBrokerTests : IDisposable
         }
     }
 
-    private static async Task<IMqttClient> ConnectAsync(int port, string clientId)
+    private static async Task<IMqttClient> ConnectAsync(int port, string clientId, string? password = null)
     {
         var client = new MqttClientFactory().CreateMqttClient();
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId + "-" + Guid.NewGuid().ToString("N")[..6]).Build());
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId + "-" + Guid.NewGuid().ToString("N")[..6]).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500);
+        if (password is not null)
+        {
+            options = options.WithCredentials(clientId, password);
+        }
+
+        var result = await client.ConnectAsync(options.Build());
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         return client;
+    }
+
+    private static string RepositoryRoot
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "IplsWeb.sln")))
+            {
+                root = root.Parent;
+            }
+
+            return root?.FullName ?? throw new InvalidOperationException("IplsWeb.sln not found above " + AppContext.BaseDirectory);
+        }
     }
 
     private static Task<MqttClientPublishResult> PublishAsync(IMqttClient client, string topic, string payload) =>
