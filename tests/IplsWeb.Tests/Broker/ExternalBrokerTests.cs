@@ -232,6 +232,11 @@ public sealed class ExternalBrokerTests : IDisposable
     public async Task ThePassword_ReachesNoLogAndNoPage_AndAWrongOneIsShownAsRefused()
     {
         const string password = "ext-broker-secret-9c41d";
+        if (MosquittoMissing())
+        {
+            return;
+        }
+
         // mosquitto started as root reads its files as the user mosquitto.
         File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         string passwordFile = Path.Combine(_dir, "passwd");
@@ -271,6 +276,11 @@ public sealed class ExternalBrokerTests : IDisposable
     [Fact]
     public async Task TheMosquittoAclFromMakeAcl_ConfinesEachVehicle_AndLetsTheDashboardReadAllAndSwitchGenerators()
     {
+        if (MosquittoMissing())
+        {
+            return;
+        }
+
         File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         string acl = Path.Combine(_dir, "acl"), passwd = Path.Combine(_dir, "passwd");
         var render = new ProcessStartInfo("sh", ["-c", $"sh deploy/external-broker/mosquitto/make-acl.sh 4 ipls-dashboard > '{acl}'"]) { WorkingDirectory = RepositoryRoot, RedirectStandardError = true };
@@ -346,6 +356,18 @@ public sealed class ExternalBrokerTests : IDisposable
 
         _brokers.Add(process);
         return listen;
+    }
+
+    // mosquitto_passwd comes with mosquitto; without both the test is skipped only where that is asked for.
+    private static bool MosquittoMissing()
+    {
+        if (File.Exists("/usr/sbin/mosquitto") && File.Exists("/usr/bin/mosquitto_passwd"))
+        {
+            return false;
+        }
+
+        Assert.True(Environment.GetEnvironmentVariable("IPLS_SKIP_MOSQUITTO") == "1", "mosquitto is not installed (apt-get install mosquitto; .ci/run does this)");
+        return true;
     }
 
     private static void StopBroker(Process broker)
