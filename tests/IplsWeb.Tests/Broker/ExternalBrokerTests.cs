@@ -237,8 +237,7 @@ public sealed class ExternalBrokerTests : IDisposable
             return;
         }
 
-        // mosquitto started as root reads its files as the user mosquitto.
-        File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        OpenToMosquitto(_dir);
         string passwordFile = Path.Combine(_dir, "passwd");
         using (var make = Process.Start(new ProcessStartInfo("mosquitto_passwd", ["-b", "-c", passwordFile, "dashboard", password]) { RedirectStandardError = true })!)
         {
@@ -281,7 +280,7 @@ public sealed class ExternalBrokerTests : IDisposable
             return;
         }
 
-        File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        OpenToMosquitto(_dir);
         string acl = Path.Combine(_dir, "acl"), passwd = Path.Combine(_dir, "passwd");
         var render = new ProcessStartInfo("sh", ["-c", $"sh deploy/external-broker/mosquitto/make-acl.sh 4 ipls-dashboard > '{acl}'"]) { WorkingDirectory = RepositoryRoot, RedirectStandardError = true };
         using (var process = Process.Start(render)!)
@@ -331,6 +330,69 @@ public sealed class ExternalBrokerTests : IDisposable
         Assert.DoesNotContain("vehicle/3/generator", heardByFour);
     }
 
+    [Fact]
+    public async Task Mqtts_WithTheBrokersCaFile_Connects_AndWithoutItIsRefused()
+    {
+        if (MosquittoMissing())
+        {
+            return;
+        }
+
+        OpenToMosquitto(_dir);
+        string script = string.Join('\n', [
+            "set -e",
+            "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=ipls-test-ca 2>/dev/null",
+            "openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1 2>/dev/null",
+            "printf 'subjectAltName=IP:127.0.0.1\\n' > san.ext",
+            "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 1 -extfile san.ext 2>/dev/null",
+            "chmod 644 ca.pem server.pem server.key",
+        ]);
+        using (var openssl = Process.Start(new ProcessStartInfo("sh", ["-c", script]) { WorkingDirectory = _dir, RedirectStandardError = true })!)
+        {
+            await openssl.WaitForExitAsync();
+            Assert.True(openssl.ExitCode == 0, await openssl.StandardError.ReadToEndAsync());
+        }
+
+        string tls = $"cafile {_dir}/ca.pem\ncertfile {_dir}/server.pem\nkeyfile {_dir}/server.key\n";
+        if (await StartBrokerAsync(extraConfig: tls) is not { } port)
+        {
+            return;
+        }
+
+        string url = $"--Dashboard:Broker:External:Url=mqtts://127.0.0.1:{port}";
+        await using (var untrusting = await StartDashboardAsync(port, url))
+        {
+            var client = untrusting.Services.GetRequiredService<ExternalBrokerClient>();
+            await Eventually.TrueAsync(() => client.Status.LastError is not null, "the unknown CA is refused");
+            Assert.NotEqual(ExternalBrokerState.Connected, client.Status.State);
+        }
+
+        await using var trusting = await StartDashboardAsync(port, url, $"--Dashboard:Broker:External:CaFile={_dir}/ca.pem");
+        await Eventually.TrueAsync(() => trusting.Services.GetRequiredService<ExternalBrokerClient>().Status.State == ExternalBrokerState.Connected, "connected over TLS with the broker's CA");
+        var vehicle = new MqttClientFactory().CreateMqttClient();
+        using (vehicle)
+        {
+            await vehicle.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithTlsOptions(t => t.UseTls().WithCertificateValidationHandler(_ => true)).Build());
+            await PublishAsync(vehicle, "v6/anomaly", Score(0.05, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        }
+
+        await Eventually.TrueAsync(() => trusting.Fleet.Vehicle(6).Scores.Since(0).Length == 1, "the score arrives over TLS");
+    }
+
+    [Fact]
+    public async Task AWebSocketUrl_Works_AgainstAnotherDashboardsEmbeddedBroker()
+    {
+        // Debian's mosquitto 2.0.11 cannot open a websockets listener here; an embedded broker serves MQTT at /mqtt.
+        await using var broker = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0);
+        await using var host = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0, extra: [.. ExternalArgs(0, "ipls-dashboard-ws"), $"--Dashboard:Broker:External:Url=ws://127.0.0.1:{broker.HttpPort}/mqtt"]);
+        var client = host.Services.GetRequiredService<ExternalBrokerClient>();
+        await Eventually.TrueAsync(() => client.Status.State == ExternalBrokerState.Connected, "connected over WebSocket");
+        Assert.Equal($"ws://127.0.0.1:{broker.HttpPort}/mqtt", client.Status.Broker);
+        using var vehicle = await ConnectAsync(broker.MqttPort, "vehicle-9");
+        await PublishAsync(vehicle, "vehicle/9", "{\"value\":[1,2,3,4]}");
+        await Eventually.TrueAsync(() => host.Fleet.Vehicle(9).Sensors.Since(0).Length == 1, "the sample arrives over WebSocket");
+    }
+
     private static string[] ExternalArgs(int port, string clientId) =>
     [
         "--Dashboard:Broker:Mode=External",
@@ -357,6 +419,10 @@ public sealed class ExternalBrokerTests : IDisposable
         _brokers.Add(process);
         return listen;
     }
+
+    // mosquitto started as root reads its files as the user mosquitto.
+    private static void OpenToMosquitto(string directory) =>
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
 
     // mosquitto_passwd comes with mosquitto; without both the test is skipped only where that is asked for.
     private static bool MosquittoMissing()
