@@ -52,6 +52,9 @@ public sealed partial class HistoryWriter : BackgroundService
 
     public long Lost => Interlocked.Read(ref _lost);
 
+    /// <summary>Rows waiting for the next write; a source that can wait (the external broker's client) holds back near <see cref="HistoryOptions.QueueCapacity"/>.</summary>
+    public int Pending => _queue.Reader.Count;
+
     /// <summary>The store, once open (pages await it).</summary>
     public Task<HistoryStore> Store => _store.Task;
 

@@ -126,6 +126,38 @@ public sealed class ExternalBrokerTests : IDisposable
     }
 
     [Fact]
+    public async Task ABacklogLongerThanTheHistoryQueue_IsHeldAtTheBroker_NotDropped()
+    {
+        if (await StartBrokerAsync(extraConfig: "max_queued_messages 0\n") is not { } port)
+        {
+            return;
+        }
+
+        const int Backlog = 3_000;
+        string data = Path.Combine(_dir, "backlog");
+        string[] small = [$"--Dashboard:DataDirectory={data}", "--Dashboard:Broker:External:ClientId=ipls-dashboard-backlog", "--Dashboard:History:QueueCapacity=200", "--Dashboard:History:MaxBatch=100", "--Dashboard:History:FlushInterval=00:00:00.05"];
+        await using (var first = await StartDashboardAsync(port, small))
+        {
+            await Eventually.TrueAsync(() => first.Services.GetRequiredService<ExternalBrokerClient>().Status.State == ExternalBrokerState.Connected, "the session is made");
+        }
+
+        using (var vehicle = await ConnectAsync(port, "vehicle-11"))
+        {
+            long start = DateTimeOffset.UtcNow.AddMinutes(-30).ToUnixTimeMilliseconds();
+            for (int i = 0; i < Backlog; i++)
+            {
+                await PublishAsync(vehicle, $"v{11 + (i % 5)}/anomaly", Score(0.02, start + i));
+            }
+        }
+
+        await using var second = await StartDashboardAsync(port, small);
+        var writer = second.Services.GetRequiredService<HistoryWriter>();
+        await Eventually.TrueAsync(() => writer.Written >= Backlog || writer.Dropped > 0, "the backlog is written", seconds: 120);
+        Assert.Equal(0, writer.Dropped);
+        Assert.Equal(Backlog, writer.Written);
+    }
+
+    [Fact]
     public async Task TheBrokerDownAtStart_TheDashboardStartsAnywayAndConnectsOnceItIsUp()
     {
         int port = Brokers.FreePort();

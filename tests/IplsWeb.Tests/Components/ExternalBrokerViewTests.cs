@@ -3,6 +3,7 @@ using IplsWeb.Broker;
 using IplsWeb.Components.Common;
 using IplsWeb.Components.Pages;
 using IplsWeb.Fleet;
+using IplsWeb.History;
 using IplsWeb.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,7 +31,8 @@ public sealed class ExternalBrokerViewTests : IAsyncDisposable
             },
         };
         var fleet = new FleetState(TimeProvider.System);
-        _client = new ExternalBrokerClient(options, new BrokerIngest(fleet, TimeProvider.System, NullLogger<BrokerIngest>.Instance), fleet, TimeProvider.System, NullLogger<ExternalBrokerClient>.Instance);
+        var history = new HistoryWriter(fleet, new RuntimeSettings(options), options, TimeProvider.System, NullLogger<HistoryWriter>.Instance);
+        _client = new ExternalBrokerClient(options, new BrokerIngest(fleet, TimeProvider.System, NullLogger<BrokerIngest>.Instance), history, fleet, TimeProvider.System, NullLogger<ExternalBrokerClient>.Instance);
         _context.Services.AddMudServices();
         _context.Services.AddLogging();
         _context.Services.AddSignalR();
