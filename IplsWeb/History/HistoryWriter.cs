@@ -91,6 +91,9 @@ public sealed partial class HistoryWriter : BackgroundService
     // Npgsql says "Failed to connect to host:port" and puts the why (refused, timed out) in the inner exception.
     private static string Reason(Exception ex) => ex.InnerException is { } inner && !ex.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{ex.Message} ({inner.Message})" : ex.Message;
 
+    /// <summary>Rows waiting for the next write; a source that can wait (the external broker's client) holds back near <see cref="HistoryOptions.QueueCapacity"/>.</summary>
+    public int Pending => _queue.Reader.Count;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var store = _store;

@@ -17,6 +17,7 @@ namespace IplsWeb.Hosting;
 /// <summary>
 /// Builds the dashboard: Blazor UI, the agents' SignalR hub and the embedded MQTT broker (TCP, and
 /// WebSockets at /mqtt) in one Kestrel host, plus the local demo fleet. Tests build it the same way.
+/// With Dashboard:Broker:Mode = External there is no broker here: a client of the external one feeds the same ingest.
 /// </summary>
 public static class DashboardApp
 {
@@ -32,10 +33,11 @@ public static class DashboardApp
         }
         catch (InvalidOperationException ex)
         {
-            // A value of the wrong type (an unknown Dashboard:History:Provider, a port that is no number): the binder names key and value.
+            // A value the binder cannot convert (an unknown Dashboard:History:Provider or Broker:Mode, a port that is no number): the binder names key and value.
             throw new DashboardConfigurationException(ex.Message, ex);
         }
 
+        bool embeddedBroker = options.Broker.Mode == BrokerMode.Embedded;
         if (options.Problems() is { Count: > 0 } problems)
         {
             throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
@@ -99,26 +101,42 @@ public static class DashboardApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.HttpPort);
-            kestrel.Listen(address, options.MqttPort, listen =>
+            if (embeddedBroker)
             {
-                listen.Use(next =>
+                kestrel.Listen(address, options.MqttPort, listen =>
                 {
-                    var guard = listen.ApplicationServices.GetRequiredService<EmptyClientIdGuard>();
-                    return connection => guard.InvokeAsync(connection, next);
+                    listen.Use(next =>
+                    {
+                        var guard = listen.ApplicationServices.GetRequiredService<EmptyClientIdGuard>();
+                        return connection => guard.InvokeAsync(connection, next);
+                    });
+                    listen.UseMqtt();
                 });
-                listen.UseMqtt();
-            });
+            }
         });
-        // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
-        // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
-        builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
-            .WithMaxPendingMessagesPerClient(options.Broker.MaxPendingPerClient)
-            .WithPendingMessagesOverflowStrategy(MQTTnet.Server.MqttPendingMessagesOverflowStrategy.DropNewMessage));
-        builder.Services.AddSingleton<BrokerShutdown>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerShutdown>());
-        builder.Services.AddSingleton<DeliveryFlowControl>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryFlowControl>());
-        builder.Services.AddMqttConnectionHandler();
+        if (embeddedBroker)
+        {
+            // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
+            // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
+            builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
+                .WithMaxPendingMessagesPerClient(options.Broker.MaxPendingPerClient)
+                .WithPendingMessagesOverflowStrategy(MQTTnet.Server.MqttPendingMessagesOverflowStrategy.DropNewMessage));
+            builder.Services.AddSingleton<BrokerShutdown>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerShutdown>());
+            builder.Services.AddSingleton<DeliveryFlowControl>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryFlowControl>());
+            builder.Services.AddSingleton<IBrokerPublisher, EmbeddedBrokerPublisher>();
+            builder.Services.AddMqttConnectionHandler();
+        }
+        else
+        {
+            // No MQTT listener here: the dashboard is a client of the fleet's broker, which enforces identities.
+            builder.Services.AddSingleton<ExternalBrokerClient>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerClient>());
+            builder.Services.AddSingleton<IBrokerPublisher>(sp => sp.GetRequiredService<ExternalBrokerClient>());
+        }
+
+        builder.Services.AddSingleton<GeneratorSwitch>();
         builder.Services.AddConnections();
         // Registrations carry the agent's config (at most 64 KB, more once JSON-escaped); the default
         // 32 KB limit is raised for the agents' hub only, not for the UI circuits.
@@ -144,20 +162,24 @@ public static class DashboardApp
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHub<AgentHub>(AgentHubRoutes.Path);
-        app.MapMqtt("/mqtt");
-        app.UseMqttServer(server =>
+        if (embeddedBroker)
         {
-            // Permissions first: a refused publish is neither held for, nor stored, nor delivered.
-            var authorization = app.Services.GetRequiredService<BrokerAuthorization>();
-            server.InterceptingPublishAsync += authorization.OnPublishAsync;
-            server.InterceptingSubscriptionAsync += authorization.OnSubscribeAsync;
-            var flow = app.Services.GetRequiredService<DeliveryFlowControl>();
-            server.InterceptingPublishAsync += flow.OnPublishAsync;
-            server.ApplicationMessageEnqueuedOrDroppedAsync += flow.OnEnqueuedOrDroppedAsync;
-            server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync;
-            server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
-            server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerShutdown>().OnValidatingConnectionAsync;
-        });
+            app.MapMqtt("/mqtt");
+            app.UseMqttServer(server =>
+            {
+                // Permissions first: a refused publish is neither held for, nor stored, nor delivered.
+                var authorization = app.Services.GetRequiredService<BrokerAuthorization>();
+                server.InterceptingPublishAsync += authorization.OnPublishAsync;
+                server.InterceptingSubscriptionAsync += authorization.OnSubscribeAsync;
+                var flow = app.Services.GetRequiredService<DeliveryFlowControl>();
+                server.InterceptingPublishAsync += flow.OnPublishAsync;
+                server.ApplicationMessageEnqueuedOrDroppedAsync += flow.OnEnqueuedOrDroppedAsync;
+                server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync;
+                server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
+                server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerShutdown>().OnValidatingConnectionAsync;
+            });
+        }
+
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         var api = app.MapFleetApi();
         if (!options.IsLoopbackOnly)
