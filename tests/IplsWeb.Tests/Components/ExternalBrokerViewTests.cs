@@ -31,7 +31,7 @@ public sealed class ExternalBrokerViewTests : IAsyncDisposable
             },
         };
         var fleet = new FleetState(TimeProvider.System);
-        var history = new HistoryWriter(fleet, new RuntimeSettings(options), options, TimeProvider.System, NullLogger<HistoryWriter>.Instance);
+        var history = new HistoryWriter(fleet, new SqliteHistoryStore(Path.Combine(Path.GetTempPath(), "ipls-never-opened.db")), new RuntimeSettings(options), options, TimeProvider.System, NullLogger<HistoryWriter>.Instance);
         _client = new ExternalBrokerClient(options, new BrokerIngest(fleet, TimeProvider.System, NullLogger<BrokerIngest>.Instance), history, fleet, TimeProvider.System, NullLogger<ExternalBrokerClient>.Instance);
         _context.Services.AddMudServices();
         _context.Services.AddLogging();
