@@ -75,6 +75,7 @@ public static class DashboardApp
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
 
         builder.Services.AddSingleton<AgentCommands>();
+        builder.Services.AddSingleton<OverviewCounters>();
         builder.Services.AddSingleton<FleetSettings>();
         builder.Services.AddSingleton<ConfigValidator>();
         builder.Services.AddSingleton<HistoryWriter>();
