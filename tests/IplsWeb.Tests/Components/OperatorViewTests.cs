@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Bunit;
 using IplsCore.Control;
 using IplsWeb.Components.Charts;
@@ -107,6 +108,21 @@ public sealed class OperatorViewTests : IAsyncDisposable
         cut.WaitForAssertion(() => Assert.Single(_module.Invocations["append"]));
         Assert.Single(_module.Invocations["create"]);
         Assert.Contains("vehicle 1", cut.Find("[data-testid=score-chart-1]").GetAttribute("aria-label"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryChart_NamesItsAxes_WithTheUnitAndTheTimeZone()
+    {
+        _context.Render<LiveScoreChart>(p => p.Add(c => c.Vehicle, 1));
+        _context.Render<LiveSensorChart>(p => p.Add(c => c.Vehicle, 1));
+        _context.Render<ScoreHistory>(p => p.Add(c => c.Vehicle, 1));
+
+        var created = _module.Invocations["create"].Select(i => JsonSerializer.SerializeToElement(i.Arguments[1])).ToList();
+        Assert.Equal(3, created.Count);
+        string zone = Times.ZoneName(DateTimeOffset.UtcNow, TimeZoneInfo.Local);
+        Assert.All(created, o => Assert.Equal($"time ({zone})", o.GetProperty("xTitle").GetString()));
+        Assert.Equal(2, created.Count(o => o.GetProperty("yTitle").GetString() == "anomaly score (reconstruction MSE, no unit)"));
+        Assert.Single(created, o => o.GetProperty("yTitle").GetString()!.StartsWith("sensor value (raw", StringComparison.Ordinal));
     }
 
     [Fact]
