@@ -28,6 +28,7 @@ public sealed class FleetListTests : IAsyncLifetime, IDisposable
 
         _host = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0);
         (_playwright, _browser) = await Browser.LaunchAsync();
+        Backfill(_host);
         _scores = StreamAsync(_host, _stop.Token);
         await Eventually.TrueAsync(() => _host.Fleet.Vehicles.Count == Vehicles, "every vehicle reported");
     }
@@ -54,6 +55,21 @@ public sealed class FleetListTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _stop.Dispose();
 
+    // Five minutes of scores already there (every 2.5 s), so the sparklines show a trend; vehicle 150 turned anomalous 2 minutes ago.
+    private static void Backfill(DashboardHost host)
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (long at = now - 300_000; at < now; at += 2_500)
+        {
+            for (int v = 1; v <= Vehicles; v++)
+            {
+                host.Fleet.OnScore(v, v == Anomalous && at > now - 120_000 ? 0.15f + (0.25f * (now - 120_000 - at) / -120_000f) : Normal(v, at / 2_500), at);
+            }
+        }
+    }
+
+    private static float Normal(int vehicle, long tick) => 0.01f + (0.005f * (float)Math.Sin((tick + vehicle) / 5.0));
+
     // 300 vehicles at 4 Hz; vehicle 150 far above the threshold.
     private static async Task StreamAsync(DashboardHost host, CancellationToken cancellationToken)
     {
@@ -67,7 +83,7 @@ public sealed class FleetListTests : IAsyncLifetime, IDisposable
                 long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 for (int v = 1; v <= Vehicles; v++)
                 {
-                    host.Fleet.OnScore(v, v == Anomalous ? 0.4f : 0.01f + (0.005f * (float)Math.Sin((tick + v) / 5.0)), now);
+                    host.Fleet.OnScore(v, v == Anomalous ? 0.4f : Normal(v, tick), now);
                 }
             }
         }
