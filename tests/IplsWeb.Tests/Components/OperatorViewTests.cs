@@ -170,6 +170,27 @@ public sealed class OperatorViewTests : IAsyncDisposable
     }
 
     [Fact]
+    public void ACard_NamesTheVehicleOnce_ExplainsTheLoss_AndCountsPeersAndBootstrappersApart()
+    {
+        _fleet.OnRegistered(new AgentRegistration("vehicle-2", 2, IplsCore.Ipls.PeerRole.Peer, "1", "linux", "x64", "h", "{}"), "c-2");
+        _fleet.OnStatus(Status("vehicle-2", 2, AgentRunState.Running) with
+        {
+            LastLoss = 2.15f,
+            Peers = [new("vehicle-1", IplsCore.Ipls.PeerRole.Peer, 1), new("vehicle-3", IplsCore.Ipls.PeerRole.Peer, 1), new("boot-900", IplsCore.Ipls.PeerRole.Bootstrapper, 1)],
+        });
+
+        var cut = _context.Render<VehicleCard>(p => p.Add(c => c.Vehicle, 2));
+
+        string header = cut.Find(".mud-card-header").TextContent;
+        Assert.Contains("Vehicle 2", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("vehicle-2", header, StringComparison.Ordinal); // not "Vehicle 2 vehicle-2"
+        Assert.Equal("2 peers, 1 bootstrapper", cut.Find("[data-testid=in-contact]").TextContent.Trim());
+        var loss = cut.Find("[data-testid=training-loss]");
+        Assert.Equal("training loss", loss.PreviousElementSibling!.TextContent.Trim());
+        Assert.Contains("not comparable with the scores", loss.GetAttribute("title"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ARestartingAgent_SaysRestarting_UntilItAnswers()
     {
         Agent("vehicle-1", 1, AgentRunState.Running);
