@@ -98,13 +98,15 @@ function yAxis(state) {
   if (state.threshold !== null) hi = Math.max(hi, state.threshold * 1.25);
   if (lo === Infinity) { lo = 0; hi = 1; }
   const pad = hi > lo ? (hi - lo) * 0.05 : 0.5;
-  return {
+  const axis = {
     min: o.yMin ?? (lo - pad),
     max: o.yMax ?? (hi + pad),
     tickAmount: 5,
     labels: { formatter: v => (typeof v === 'number' ? v.toFixed(digits) : v) },
-    title: o.yTitle ? { text: o.yTitle, style: { fontSize: '11px', fontWeight: 400, color: '#555' } } : undefined,
   };
+  // Only when there is one: ApexCharts fails on an undefined title in an update.
+  if (o.yTitle) axis.title = { text: o.yTitle, style: { fontSize: '11px', fontWeight: 400, color: '#555' } };
+  return axis;
 }
 
 // Times in the dashboard's zone (every time on the dashboard is), whatever the browser's zone is;
@@ -124,11 +126,9 @@ function xAxisBase(state) {
   const o = state.options;
   const span = state.range ? state.range.toMs - state.range.fromMs : (state.windowMs || 0);
   const label = timeFormat(o, span > 0 && span <= 3600000);
-  return {
-    type: 'datetime',
-    labels: { datetimeUTC: false, formatter: (value, timestamp) => label(timestamp ?? value) },
-    title: o.xTitle ? { text: o.xTitle, style: { fontSize: '11px', fontWeight: 400, color: '#555' } } : undefined,
-  };
+  const axis = { type: 'datetime', labels: { datetimeUTC: false, formatter: (value, timestamp) => label(timestamp ?? value) } };
+  if (o.xTitle) axis.title = { text: o.xTitle, style: { fontSize: '11px', fontWeight: 400, color: '#555' } };
+  return axis;
 }
 
 function xAxis(state) {
