@@ -87,6 +87,7 @@ public static class DashboardApp
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
 
         builder.Services.AddSingleton<AgentCommands>();
+        builder.Services.AddSingleton<OverviewCounters>();
         builder.Services.AddSingleton<FleetSettings>();
         builder.Services.AddSingleton<ConfigValidator>();
         // The store on its own: pages read it, the writer writes and opens it at start; the container disposes it last.
