@@ -9,6 +9,7 @@ using IplsWeb.Hubs;
 using IplsWeb.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
 
@@ -25,11 +26,11 @@ public static class DashboardApp
     {
         // The application name fixes where static assets are found, also when a test process hosts it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
-        var options = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
-        if (options.Problems() is { Count: > 0 } problems)
-        {
-            throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
-        }
+        // Read now, not only at start: the ports and the data lock are needed to build the host. The
+        // same validation runs again on start (ValidateOnStart) for whatever configureServices changed.
+        var options = DashboardOptionsValidation.Read(builder.Configuration);
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidation>();
 
         // Before anything touches the data directory: a second dashboard on it stops here.
         var dataLock = DataDirectoryLock.Acquire(options.DataDirectory);
@@ -48,7 +49,7 @@ public static class DashboardApp
             return fleet;
         });
         builder.Services.AddSingleton<BrokerIngest>();
-        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value);
         builder.Services.AddSingleton(new VehicleCredentials(IdentityKeyStore.Resolve(options.Identity, options.DataDirectory), options.Identity.Generations));
         builder.Services.AddSingleton<BrokerAuthentication>();
         builder.Services.AddSingleton<BrokerAuthorization>();
@@ -115,6 +116,7 @@ public static class DashboardApp
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
+        DashboardOptionsValidation.ThrowOnProblems(app);
         app.Services.GetRequiredService<DataDirectoryLock>();
         app.Lifetime.ApplicationStopped.Register(dataLock.Dispose);
         if (!app.Environment.IsDevelopment())
