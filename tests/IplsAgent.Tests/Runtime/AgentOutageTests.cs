@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using IplsAgent.Control;
+using IplsCore.Tests.Transport;
 using IplsCore.Transport.Mqtt;
 using Xunit.Abstractions;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Runtime;
 
 /// <summary>
 /// Outages for real: the dashboard's hub goes silent until the client's "Server timeout", the dashboard
