@@ -1,5 +1,6 @@
 using System.Text.Json;
 using IplsCore.Control;
+using IplsCore.Ipls;
 using IplsCore.Ipls.Wire;
 using IplsCore.Messages;
 
@@ -51,7 +52,7 @@ public sealed class AgentRejectionsTests
         {
             AgentId = "a",
             Vehicle = 1,
-            Role = Ipls.PeerRole.Peer,
+            Role = PeerRole.Peer,
             State = AgentRunState.Running,
             At = DateTimeOffset.UnixEpoch,
             Synchronized = true,
