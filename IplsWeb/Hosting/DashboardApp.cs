@@ -98,6 +98,7 @@ public static class DashboardApp
                 listen.UseMqtt();
             });
         });
+        ListenerAnnouncement.Decorate(builder.Services, options.MqttPort); // MQTT is announced as mqtt://, not http://
         // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
         // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
         builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
@@ -116,8 +117,8 @@ public static class DashboardApp
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
-        DashboardOptionsValidation.ThrowOnProblems(app);
         app.Services.GetRequiredService<DataDirectoryLock>();
+        DashboardOptionsValidation.ThrowOnProblems(app);
         app.Lifetime.ApplicationStopped.Register(dataLock.Dispose);
         if (!app.Environment.IsDevelopment())
         {
