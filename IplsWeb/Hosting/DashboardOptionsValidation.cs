@@ -27,14 +27,15 @@ public sealed class DashboardOptionsValidation : IValidateOptions<DashboardOptio
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration.GetSection(DashboardOptions.Section);
         var problems = new List<string>();
-        var unconvertible = new List<string>();
+        var unconvertible = new List<KeyValuePair<string, string?>>();
         CheckProperties(section, typeof(DashboardOptions), problems, unconvertible);
         if (unconvertible.Count > 0)
         {
-            // Bind the rest as if the bad values were absent, so their neighbours are still checked.
+            // Bind the rest with defaults in place of the bad values, so their neighbours are still checked
+            // (a null would bind as 0 and be reported a second time, wrongly).
             section = new ConfigurationBuilder()
                 .AddConfiguration(configuration)
-                .AddInMemoryCollection(unconvertible.Select(path => KeyValuePair.Create(path, (string?)null)))
+                .AddInMemoryCollection(unconvertible)
                 .Build()
                 .GetSection(DashboardOptions.Section);
         }
@@ -80,18 +81,19 @@ public sealed class DashboardOptionsValidation : IValidateOptions<DashboardOptio
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
-    private static void CheckProperties(IConfigurationSection section, Type type, List<string> problems, List<string> unconvertible)
+    private static void CheckProperties(IConfigurationSection section, Type type, List<string> problems, List<KeyValuePair<string, string?>> unconvertible)
     {
+        object? defaults = null;
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (property.SetMethod is { IsPublic: true } && property.GetIndexParameters().Length == 0)
             {
-                CheckValue(section.GetSection(property.Name), property.PropertyType, problems, unconvertible);
+                CheckValue(section.GetSection(property.Name), property.PropertyType, problems, unconvertible, () => property.GetValue(defaults ??= Activator.CreateInstance(type)));
             }
         }
     }
 
-    private static void CheckValue(IConfigurationSection section, Type type, List<string> problems, List<string> unconvertible)
+    private static void CheckValue(IConfigurationSection section, Type type, List<string> problems, List<KeyValuePair<string, string?>> unconvertible, Func<object?>? fallback = null)
     {
         var target = Nullable.GetUnderlyingType(type) ?? type;
         if (IsScalar(target))
@@ -99,7 +101,8 @@ public sealed class DashboardOptionsValidation : IValidateOptions<DashboardOptio
             if (section.Value is { Length: > 0 } text && !CanConvert(text, target))
             {
                 problems.Add($"{section.Path} = \"{text}\": {Expected(target)}");
-                unconvertible.Add(section.Path);
+                object? standIn = fallback is not null ? fallback() : target.IsValueType && type == target ? Activator.CreateInstance(target) : null;
+                unconvertible.Add(KeyValuePair.Create(section.Path, Convert.ToString(standIn, CultureInfo.InvariantCulture)));
             }
 
             return;
