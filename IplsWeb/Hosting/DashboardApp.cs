@@ -26,8 +26,8 @@ public static class DashboardApp
     {
         // The application name fixes where static assets are found, also when a test process hosts it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
-        // Read now, not only at start: the ports and the data lock are needed to build the host. The
-        // same validation runs again on start (ValidateOnStart) for whatever configureServices changed.
+        // Read now, not only at start: the ports and the data lock are needed to build the host. The same
+        // validator checks the built host's options (also what configureServices changed) right after Build.
         var options = DashboardOptionsValidation.Read(builder.Configuration);
         builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidation>();
