@@ -9,6 +9,7 @@ using IplsWeb.Hubs;
 using IplsWeb.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
 
@@ -26,22 +27,12 @@ public static class DashboardApp
     {
         // The application name fixes where static assets are found, also when a test process hosts it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
-        DashboardOptions options;
-        try
-        {
-            options = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
-        }
-        catch (InvalidOperationException ex)
-        {
-            // A value the binder cannot convert (an unknown Dashboard:History:Provider or Broker:Mode, a port that is no number): the binder names key and value.
-            throw new DashboardConfigurationException(ex.Message, ex);
-        }
-
+        // Read now, not only at start: the ports and the data lock are needed to build the host. The same
+        // validator checks the built host's options (also what configureServices changed) right after Build.
+        var options = DashboardOptionsValidation.Read(builder.Configuration);
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidation>();
         bool embeddedBroker = options.Broker.Mode == BrokerMode.Embedded;
-        if (options.Problems() is { Count: > 0 } problems)
-        {
-            throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
-        }
 
         // Before anything touches the data directory: a second dashboard on it stops here.
         var dataLock = DataDirectoryLock.Acquire(options.DataDirectory);
@@ -60,7 +51,7 @@ public static class DashboardApp
             return fleet;
         });
         builder.Services.AddSingleton<BrokerIngest>();
-        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value);
         builder.Services.AddSingleton(new VehicleCredentials(IdentityKeyStore.Resolve(options.Identity, options.DataDirectory), options.Identity.Generations));
         builder.Services.AddSingleton<BrokerAuthentication>();
         builder.Services.AddSingleton<BrokerAuthorization>();
@@ -117,6 +108,7 @@ public static class DashboardApp
         });
         if (embeddedBroker)
         {
+            ListenerAnnouncement.Decorate(builder.Services, options.MqttPort); // MQTT is announced as mqtt://, not http://
             // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
             // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
             builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
@@ -147,6 +139,7 @@ public static class DashboardApp
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.Services.GetRequiredService<DataDirectoryLock>();
+        DashboardOptionsValidation.ThrowOnProblems(app);
         app.Lifetime.ApplicationStopped.Register(dataLock.Dispose);
         if (!app.Environment.IsDevelopment())
         {

@@ -119,7 +119,7 @@ public sealed partial class IplsNode
         _versions[p] = update.Version;
         _publisherWeight[p] = weight;
         _lastUpdateAt[p] = now;
-        Counters.UpdatesAdopted++;
+        Counters.UpdateAdopted();
         var buffer = _buffers[p];
         if (buffer is not null && update.Contributions.Length > 0)
         {
@@ -260,12 +260,12 @@ public sealed partial class IplsNode
         if (buffer.Count >= _options.MaxBufferedDeltas)
         {
             buffer.RemoveAt(0);
-            Counters.DeltasDropped++;
+            Counters.DeltaDropped();
         }
 
         buffer.Add(delta);
         _usualSamples[delta.Sender] = delta.Samples;
-        Counters.DeltasBuffered++;
+        Counters.DeltaBuffered();
     }
 
     private void MaybeAggregate(int p, DateTimeOffset now)
@@ -346,7 +346,7 @@ public sealed partial class IplsNode
             long staleness = Math.Max(0, _versions[p] - d.BaseVersion);
             if (staleness > _options.MaxStaleness)
             {
-                Counters.DeltasDropped++;
+                Counters.DeltaDropped();
                 continue;
             }
 
@@ -382,7 +382,7 @@ public sealed partial class IplsNode
         _publisherWeight[p] = RendezvousOwnership.Weight(Id, p);
         _lastUpdateAt[p] = now;
         Send(_options.ModelTopic, new PartitionUpdateBody(p, version, [.. included], values), now);
-        Counters.UpdatesPublished++;
+        Counters.UpdatePublished();
     }
 
     private List<string> ReadyPeers()
@@ -451,8 +451,7 @@ public sealed partial class IplsNode
         var header = new MessageHeader(body.Type, Id, Role, Incarnation, ++_sequence, now.ToUnixTimeMilliseconds());
         byte[] payload = _codec.Encode(topic, header, body);
         _actions.Add(new PublishAction(topic, payload));
-        Counters.MessagesSent++;
-        Counters.BytesSent += payload.Length;
+        Counters.Sent(payload.Length);
     }
 
     private void Notify(MembershipChange? change)

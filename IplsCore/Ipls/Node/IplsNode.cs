@@ -252,7 +252,7 @@ public sealed partial class IplsNode : IIplsNodeView
         if (!_started || _left || !IsSynchronized)
         {
             // Before it holds the fleet model a node's deltas would be relative to the wrong base.
-            Counters.DeltasNotShared++;
+            Counters.DeltaNotShared();
             return;
         }
 
@@ -276,7 +276,7 @@ public sealed partial class IplsNode : IIplsNodeView
             }
 
             Send(_options.DeltaTopic(p), body, now);
-            Counters.DeltasSent++;
+            Counters.DeltaSent();
             AggregateIfComplete(p, now);
         }
     }
@@ -313,7 +313,7 @@ public sealed partial class IplsNode : IIplsNodeView
             return;
         }
 
-        Counters.MessagesAccepted++;
+        Counters.Accepted();
         if (message.Body is LeaveBody)
         {
             _memberHasModel.Remove(header.Sender);
@@ -374,7 +374,7 @@ public sealed partial class IplsNode : IIplsNodeView
         }
 
         Send(_options.ControlTopic, new StateOfferBody(nonce, contentId, SHA256.HashData(content), versions), now);
-        Counters.StateTransfersServed++;
+        Counters.StateTransferServed();
     }
 
     /// <summary>The driver fetched an offered snapshot; verify and adopt it.</summary>
@@ -411,7 +411,7 @@ public sealed partial class IplsNode : IIplsNodeView
             }
         }
 
-        Counters.StateTransfersCompleted++;
+        Counters.StateTransferCompleted();
         MarkSynchronized(now, "state transfer");
     }
 

@@ -63,7 +63,7 @@ public sealed class OperatorViewTests : IAsyncDisposable
         GeneratorMode = "normal",
         Partitions = [],
         Peers = [],
-        Rejected = new Dictionary<string, long>(),
+        Rejected = AgentRejections.None,
         CpuPercent = 50,
         MemoryMb = 100,
         SharedProcess = shared,

@@ -1,7 +1,8 @@
 using IplsCore.Messages;
+using IplsCore.Tests.Transport;
 using MQTTnet.Protocol;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Runtime;
 
 /// <summary>The agent's data path against a real broker (MQTTnet's server in-process).</summary>
 public sealed class AgentDataPathTests : BrokerTestBase
@@ -70,7 +71,7 @@ public sealed class AgentDataPathTests : BrokerTestBase
         Assert.True(normal.Average() < 0.08, $"normal mean {normal.Average()}");
 
         await probe.PublishAsync("vehicle/1/generator", "{\"mode\":\"anomaly\"}");
-        await Eventually.TrueAsync(() => agent.Runtime.GeneratorMode == IplsCore.Data.GeneratorMode.Anomaly, "the generator switched");
+        await Eventually.TrueAsync(async () => (await agent.Runtime.StatusAsync(CancellationToken.None)).GeneratorMode == "anomaly", "the generator switched");
         int mark = probe.Count("v1/anomaly");
         await Eventually.TrueAsync(() => probe.Count("v1/anomaly") >= mark + 20, "anomaly data is scored");
         var anomaly = probe.On("v1/anomaly").Skip(mark + 2).Select(Score).ToList();
@@ -79,7 +80,7 @@ public sealed class AgentDataPathTests : BrokerTestBase
 
         await probe.PublishAsync("vehicle/1/generator", "{\"mode\":\"sideways\"}");
         await Eventually.TrueAsync(() => agent.Runtime.Counters.GeneratorCommandsRejected == 1, "a bad mode is rejected");
-        Assert.Equal(IplsCore.Data.GeneratorMode.Anomaly, agent.Runtime.GeneratorMode);
+        Assert.Equal("anomaly", (await agent.Runtime.StatusAsync(CancellationToken.None)).GeneratorMode);
     }
 
     [Fact]

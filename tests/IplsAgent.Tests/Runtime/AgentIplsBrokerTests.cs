@@ -1,6 +1,6 @@
 using IplsCore.Tests.Transport;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Runtime;
 
 /// <summary>With <c>transport: mqtt</c>, IPLS on a broker of its own: the data path never needs it.</summary>
 public sealed class AgentIplsBrokerTests : BrokerTestBase

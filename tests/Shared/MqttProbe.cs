@@ -3,7 +3,7 @@ using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsCore.Tests.Transport;
 
 /// <summary>A plain MQTT client in the test: publishes sensor data and commands, records what the agent publishes.</summary>
 internal sealed class MqttProbe : IAsyncDisposable

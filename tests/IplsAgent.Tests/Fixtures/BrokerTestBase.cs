@@ -1,7 +1,7 @@
 using IplsCore.Tests.Transport;
 using MQTTnet.Server;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Fixtures;
 
 /// <summary>Agent tests against a real in-process MQTTnet broker on a free port, with a temp directory.</summary>
 

@@ -1,6 +1,6 @@
 using IplsCore.Tests.Transport.Kubo;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Runtime;
 
 /// <summary>
 /// Agents with <c>transport: ipfs</c>: IPLS through their own (fake) Kubo daemons, linked by the

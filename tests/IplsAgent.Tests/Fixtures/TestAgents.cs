@@ -4,7 +4,7 @@ using IplsCore.Configuration;
 using IplsAgent.Control;
 using IplsAgent.Runtime;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Fixtures;
 
 /// <summary>Starts real agents (real MQTT, real files) with a config built from key/value pairs.</summary>
 internal static class TestAgents

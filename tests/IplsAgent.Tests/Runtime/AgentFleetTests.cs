@@ -3,7 +3,7 @@ using IplsCore.Control;
 using IplsCore.Ipls;
 using IplsAgent.Runtime;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Runtime;
 
 /// <summary>Agents doing IPLS with each other over a real broker, and resuming from their checkpoints.</summary>
 public sealed class AgentFleetTests : BrokerTestBase

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Fixtures;
 
 /// <summary>A real Kestrel host with a real SignalR hub implementing the shared contract, standing in for the dashboard.</summary>
 internal sealed class TestDashboard : IAsyncDisposable

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Fixtures;
 
 /// <summary>
 /// A TCP relay on loopback that can go silent: while paused it keeps every socket open but forwards

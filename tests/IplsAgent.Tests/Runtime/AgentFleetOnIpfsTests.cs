@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using IplsAgent.Runtime;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Runtime;
 
 /// <summary>
 /// A fleet with <c>transport: ipfs</c> on real IPFS daemons (js-ipfs in CI, started by

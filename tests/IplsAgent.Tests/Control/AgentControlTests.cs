@@ -1,8 +1,8 @@
 using IplsCore.Control;
 using IplsCore.Ipls;
-using IplsCore.Data;
+using IplsCore.Tests.Transport;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Control;
 
 /// <summary>Every control command over a real SignalR hub in a Kestrel test host, with a real broker.</summary>
 public sealed class AgentControlTests : BrokerTestBase
@@ -109,9 +109,9 @@ public sealed class AgentControlTests : BrokerTestBase
         Assert.Equal(0.2, agent.Runtime.Controls.Threshold);
 
         Assert.True((await client.SetGeneratorMode("anomaly")).Accepted);
-        Assert.Equal(GeneratorMode.Anomaly, agent.Runtime.GeneratorMode);
+        Assert.Equal("anomaly", (await agent.Runtime.StatusAsync(CancellationToken.None)).GeneratorMode);
         Assert.False((await client.SetGeneratorMode("rm -rf /")).Accepted);
-        Assert.Equal(GeneratorMode.Anomaly, agent.Runtime.GeneratorMode);
+        Assert.Equal("anomaly", (await agent.Runtime.StatusAsync(CancellationToken.None)).GeneratorMode);
         await Eventually.TrueAsync(() => _dashboard.Recorder.LastStatus("car-7") is { GeneratorMode: "anomaly", Threshold: 0.2 }, "status shows both");
     }
 

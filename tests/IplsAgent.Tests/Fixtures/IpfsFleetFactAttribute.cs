@@ -1,4 +1,4 @@
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Fixtures;
 
 /// <summary>
 /// A test that needs running IPFS daemons (js-ipfs in CI, or Kubo): skipped, saying how to get them,

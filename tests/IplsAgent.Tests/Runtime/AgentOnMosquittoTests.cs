@@ -1,7 +1,7 @@
 using IplsCore.Messages;
 using IplsCore.Tests.Transport;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Runtime;
 
 /// <summary>The data path through Debian's mosquitto (the broker of the reference system), including its restart.</summary>
 public sealed class AgentOnMosquittoTests : IDisposable

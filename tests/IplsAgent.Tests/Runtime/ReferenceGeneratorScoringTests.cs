@@ -3,7 +3,7 @@ using IplsCore.Messages;
 using IplsCore.Tests.Transport;
 using Xunit.Abstractions;
 
-namespace IplsPeerAgent.Tests.Agent;
+namespace IplsAgent.Tests.Runtime;
 
 /// <summary>
 /// The reference generator's payloads (the data file's text, values as JSON strings) scored by our agent with
