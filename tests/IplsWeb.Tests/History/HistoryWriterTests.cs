@@ -37,6 +37,6 @@ public sealed class HistoryWriterTests
     public void AnUnknownProvider_IsAStartError_NamingKeyAndValue()
     {
         var error = Assert.Throws<DashboardConfigurationException>(() => DashboardApp.Build(["--Dashboard:History:Provider=mysql", $"--Dashboard:DataDirectory={Path.GetTempPath()}"]));
-        Assert.Contains("'mysql' at 'Dashboard:History:Provider'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Dashboard:History:Provider = \"mysql\"", error.Message, StringComparison.Ordinal);
     }
 }
