@@ -33,6 +33,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private readonly IplsPeerRunner _runner;
     private readonly ScoringLoop? _scoring;
     private readonly TrainingLoop? _training;
+    private readonly PersonalizedScorer? _scorer;
     private readonly DataGenerator? _generator;
     private readonly ProcessMetrics _metrics;
     private readonly bool _sharedProcess;
@@ -87,7 +88,15 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
         _data = options.Transports.CreateData(settings, Identity.Id, options.Loggers);
         bool personal = settings.Learning.ScoreWith == ScoreWith.Personal;
-        var scorer = new PersonalizedScorer(ScoringModel.Create(network, scaler), personal ? ScoringModel.Create(network, scaler) : null);
+        // The personal model resumes from its checkpoint; without one it starts as a copy of the fleet model.
+        var personalStart = network.Clone();
+        if (personal && checkpoint?.PersonalParameters is { } saved)
+        {
+            personalStart.SetParameters(saved);
+        }
+
+        var scorer = new PersonalizedScorer(ScoringModel.Create(network, scaler), personal ? ScoringModel.Create(personalStart, scaler) : null);
+        _scorer = scorer;
         var queue = Channel.CreateBounded<float[]>(new BoundedChannelOptions(options.TrainingQueueCapacity)
         {
             SingleReader = true,
@@ -102,7 +111,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
         var trainer = new RoundTrainer(network, scaler, settings.Cadence, settings.Ipls.Partitions, settings.Vehicle);
         _scoring = new ScoringLoop(settings, _data, scorer, queue.Writer, Counters, Controls, _generator, options.Time, _logger);
-        var personalModel = personal ? new PersonalModel(network, scaler, settings.Cadence, settings.Learning, settings.Vehicle) : null;
+        var personalModel = personal ? new PersonalModel(personalStart, scaler, settings.Cadence, settings.Learning, settings.Vehicle) : null;
         _training = new TrainingLoop(trainer, personalModel, _runner, scorer, scaler, settings.Learning, settings.Cadence.WarmUpRounds, queue.Reader, Counters, _logger);
     }
 
@@ -115,6 +124,9 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     public AgentCounters Counters { get; } = new();
 
     public IplsPeerRunner Runner => _runner;
+
+    /// <summary>The personal model the scorer uses now (null unless <c>scoreWith: personal</c> on a peer); the tests read it.</summary>
+    internal ScoringModel? PersonalModel => _scorer?.PersonalModel;
 
     /// <summary>The generator's mode (null without one); the tests read it, the status report carries it as text.</summary>
     public GeneratorMode? GeneratorMode => _generator?.Mode;
@@ -308,7 +320,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
                 Controls.Threshold,
                 _generator?.Mode,
                 !Controls.Consuming,
-                _options.Time.GetUtcNow());
+                _options.Time.GetUtcNow(),
+                _scorer?.PersonalModel?.Parameters.ToArray());
             _store.Save(checkpoint, _shape, _scaler);
         }
         catch (IOException ex)
