@@ -29,6 +29,12 @@ public sealed record LearningOptions
     /// </summary>
     public double PersonalTrainAbove { get; init; } = 0.02;
 
+    /// <summary>
+    /// With <see cref="ScoreWith.Personal"/>: while the personal model is being fitted (new data), the
+    /// fleet round starts from it, so the delta carries what the vehicle learnt so far.
+    /// </summary>
+    public bool ShareWhileLearning { get; init; }
+
     /// <summary>The reference's behaviour and this project's earlier default: no personal model, weights by samples.</summary>
     public static LearningOptions Plain(ScoreWith scoreWith) => new() { ScoreWith = scoreWith, NoveltyWeightPower = 0 };
 

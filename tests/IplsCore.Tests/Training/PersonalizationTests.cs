@@ -133,6 +133,33 @@ public class PersonalizationTests
     }
 
     [Fact]
+    public void Round_StartedFromAnotherModel_TakesItsDeltaAgainstTheBase()
+    {
+        // shareWhileLearning: the fit starts from the personal model, the delta is against the fleet model.
+        var (initial, scaler) = DefaultModel();
+        var start = initial.Clone();
+        var moved = start.Parameters.ToArray();
+        for (int i = 0; i < moved.Length; i++)
+        {
+            moved[i] += 0.01f;
+        }
+
+        start.SetParameters(moved);
+        var cadence = new TrainingCadence { WarmUpRounds = 0, LearningRate = 0 }; // no fitting: the delta is the start's offset alone
+        var trainer = new RoundTrainer(initial, scaler, cadence, partitions: 8, seed: 1);
+        trainer.BeginRound(start.Parameters, initial.Parameters, new long[8]);
+        var rows = SyntheticVehicleData.Generate(GeneratorMode.Normal, 33, 2);
+        RoundOutcome? outcome = null;
+        for (int i = 0; i < 33; i++)
+        {
+            outcome = trainer.Add(rows.AsSpan(i * 4, 4));
+        }
+
+        Assert.All(outcome!.Delta, d => Assert.Equal(-0.01f, d, 1e-4f));
+        Assert.Equal(MeanScore(ScoringModel.Create(initial, scaler), rows), outcome.BaseScore, 4);
+    }
+
+    [Fact]
     public void Options_OutOfRange_AreRejectedWithTheirKey()
     {
         Assert.Equal("noveltyWeightPower", Assert.Throws<ConfigurationException>(() => (Defaults with { NoveltyWeightPower = -1 }).Validate()).Key);
