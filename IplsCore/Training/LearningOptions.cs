@@ -14,7 +14,7 @@ public sealed record LearningOptions
     /// q in the contribution weight samples · clamp((s̄ / NoveltyScale)^q, 1, NoveltyWeightCap), s̄ the
     /// round's mean score under the fleet model it started from; 0 weighs by samples only.
     /// </summary>
-    public double NoveltyWeightPower { get; init; } = 2;
+    public double NoveltyWeightPower { get; init; } = 2.5;
 
     /// <summary>The largest factor a round's weight can be raised by.</summary>
     public double NoveltyWeightCap { get; init; } = 100;

@@ -29,7 +29,7 @@ public class LearningSettingsTests
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         Assert.Equal(new LearningOptions(), result.Settings!.Learning);
         Assert.Equal(ScoreWith.Personal, result.Settings.Learning.ScoreWith);
-        Assert.Equal(2, result.Settings.Learning.NoveltyWeightPower);
+        Assert.Equal(2.5, result.Settings.Learning.NoveltyWeightPower);
         Assert.False(result.Settings.Learning.ShareWhileLearning);
         Assert.Equal(1, result.Settings.Ipls.AggregationStep);
         Assert.Equal(0, result.Settings.Ipls.ServerMomentum);
