@@ -18,10 +18,17 @@ public class PersonalizationTests
     [InlineData(0.16, 132)] // twice the scale, q = 2: four times
     [InlineData(0.4, 825)] // five times: 25 times
     [InlineData(5.0, 3300)] // far above: the cap (100)
-    [InlineData(double.NaN, 33)]
+    [InlineData(double.NaN, 33)] // q = 2 here, the default's 2.5 has its own case below
     public void ContributionWeight_IsSamplesRaisedByNoveltyToThePower_Capped(double meanBaseScore, int expected)
     {
-        Assert.Equal(expected, ContributionWeight.Of(33, meanBaseScore, Defaults));
+        Assert.Equal(expected, ContributionWeight.Of(33, meanBaseScore, Defaults with { NoveltyWeightPower = 2 }));
+    }
+
+    [Fact]
+    public void ContributionWeight_WithTheDefaultPower_IsSamplesTimesNoveltyToTwoAndAHalf()
+    {
+        Assert.Equal(2.5, Defaults.NoveltyWeightPower);
+        Assert.Equal((int)Math.Round(33 * Math.Pow(2, 2.5)), ContributionWeight.Of(33, 0.16, Defaults));
     }
 
     [Fact]
