@@ -32,6 +32,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private readonly IplsPeerRunner _runner;
     private readonly ScoringLoop? _scoring;
     private readonly TrainingLoop? _training;
+    private readonly PersonalizedScorer? _scorer;
     private readonly DataGenerator? _generator;
     private readonly ProcessMetrics _metrics;
     private readonly bool _sharedProcess;
@@ -86,7 +87,15 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
         _data = opened.Data;
         bool personal = settings.Learning.ScoreWith == ScoreWith.Personal;
-        var scorer = new PersonalizedScorer(ScoringModel.Create(network, scaler), personal ? ScoringModel.Create(network, scaler) : null);
+        // The personal model resumes from its checkpoint; without one it starts as a copy of the fleet model.
+        var personalStart = network.Clone();
+        if (personal && checkpoint?.PersonalParameters is { } saved)
+        {
+            personalStart.SetParameters(saved);
+        }
+
+        var scorer = new PersonalizedScorer(ScoringModel.Create(network, scaler), personal ? ScoringModel.Create(personalStart, scaler) : null);
+        _scorer = scorer;
         var queue = Channel.CreateBounded<float[]>(new BoundedChannelOptions(options.TrainingQueueCapacity)
         {
             SingleReader = true,
@@ -101,7 +110,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
         var trainer = new RoundTrainer(network, scaler, settings.Cadence, settings.Ipls.Partitions, settings.Vehicle);
         _scoring = new ScoringLoop(settings, _data, scorer, queue.Writer, Counters, Controls, _generator, options.Time, _logger);
-        var personalModel = personal ? new PersonalModel(network, scaler, settings.Cadence, settings.Learning, settings.Vehicle) : null;
+        var personalModel = personal ? new PersonalModel(personalStart, scaler, settings.Cadence, settings.Learning, settings.Vehicle) : null;
         _training = new TrainingLoop(trainer, personalModel, _runner, scorer, scaler, settings.Learning, settings.Cadence.WarmUpRounds, queue.Reader, Counters, _logger);
     }
 
@@ -114,6 +123,9 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     public AgentCounters Counters { get; } = new();
 
     public IplsPeerRunner Runner => _runner;
+
+    /// <summary>The personal model the scorer uses now (null unless <c>scoreWith: personal</c> on a peer); the tests read it.</summary>
+    internal ScoringModel? PersonalModel => _scorer?.PersonalModel;
 
     /// <summary>Loads the model, checkpoint and identity and builds everything; nothing runs yet. Bad files throw.</summary>
     public static AgentRuntime Create(AgentSettings settings, AgentRuntimeOptions options) => Create(settings, options, LoadModel(settings));
@@ -321,7 +333,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
                 Controls.Threshold,
                 _generator?.Mode,
                 !Controls.Consuming,
-                _options.Time.GetUtcNow());
+                _options.Time.GetUtcNow(),
+                _scorer?.PersonalModel?.Parameters.ToArray());
             _store.Save(checkpoint, _shape, _scaler);
         }
         catch (IOException ex)
