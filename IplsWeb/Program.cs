@@ -17,5 +17,15 @@ catch (DashboardConfigurationException ex)
     return 2;
 }
 
-await app.RunAsync().ConfigureAwait(false);
+try
+{
+    await app.RunAsync().ConfigureAwait(false);
+}
+catch (DashboardConfigurationException ex)
+{
+    // Found at start, not at build: e.g. the history database cannot be opened.
+    await Console.Error.WriteLineAsync("error: the dashboard cannot start:" + Environment.NewLine + ex.Message).ConfigureAwait(false);
+    return 2;
+}
+
 return 0;

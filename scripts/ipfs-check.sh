@@ -53,7 +53,7 @@ done_step
 
 step "build tests (Release)"
 dotnet build tests/IplsCore.Tests -c Release -v q -nologo || fail "build of tests/IplsCore.Tests"
-dotnet build tests/IplsPeerAgent.Tests -c Release -v q -nologo || fail "build of tests/IplsPeerAgent.Tests"
+dotnet build tests/IplsAgent.Tests -c Release -v q -nologo || fail "build of tests/IplsAgent.Tests"
 done_step
 
 step "KuboLive tests on daemon 0"
@@ -66,7 +66,7 @@ done_step
 step "IpfsFleet test on 4 daemons"
 fleet_log="$STATE/fleet-test.log"
 set +e
-dotnet test tests/IplsPeerAgent.Tests -c Release --no-build --filter "Category=IpfsFleet" --logger "console;verbosity=normal" 2>&1 | tee "$fleet_log"
+dotnet test tests/IplsAgent.Tests -c Release --no-build --filter "Category=IpfsFleet" --logger "console;verbosity=normal" 2>&1 | tee "$fleet_log"
 fleet=${PIPESTATUS[0]}
 set -e
 # A skipped fleet test (no daemons in the environment) must not pass for a run one.

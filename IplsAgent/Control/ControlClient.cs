@@ -28,7 +28,7 @@ internal sealed partial class ControlClient : IAsyncDisposable
     private readonly ConcurrentQueue<Task> _loops = new();
     private long _logMark;
     private volatile bool _refused;
-    private IReadOnlyDictionary<string, long>? _rejectedAcknowledged;
+    private AgentRejections? _rejectedAcknowledged;
 
     public ControlClient(
         Uri dashboard,

@@ -2,7 +2,10 @@ using IplsCore.Data;
 
 namespace IplsAgent.Runtime;
 
-/// <summary>What an agent resumes from: the fleet model and partition versions, plus its run-time choices.</summary>
+/// <summary>
+/// What an agent resumes from: the fleet model and partition versions, plus its run-time choices, and
+/// with <c>scoreWith: personal</c> the vehicle's personal model (null: start it from the fleet model).
+/// </summary>
 internal sealed record AgentCheckpoint(
     float[] Parameters,
     long[] Versions,
@@ -10,4 +13,5 @@ internal sealed record AgentCheckpoint(
     double? Threshold,
     GeneratorMode? GeneratorMode,
     bool Stopped,
-    DateTimeOffset SavedAt);
+    DateTimeOffset SavedAt,
+    float[]? PersonalParameters = null);

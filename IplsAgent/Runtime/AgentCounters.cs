@@ -73,17 +73,20 @@ internal sealed class AgentCounters
 
     public void RoundDone(float loss) => Volatile.Write(ref _lastLossBits, BitConverter.SingleToInt32Bits(loss));
 
-    /// <summary>Sensor payload rejections by kind, for status ("payload:not-json" etc.).</summary>
-    public IEnumerable<KeyValuePair<string, long>> PayloadRejections()
+    /// <summary>Sensor payload rejections by reason, for status.</summary>
+    public Dictionary<PayloadRejection, long> PayloadRejections()
     {
+        var result = new Dictionary<PayloadRejection, long>();
         for (int i = 0; i < _payloadRejections.Length; i++)
         {
             long count = Interlocked.Read(ref _payloadRejections[i]);
             if (count > 0)
             {
-                yield return new("payload:" + ((PayloadRejection)i).ToString(), count);
+                result[(PayloadRejection)i] = count;
             }
         }
+
+        return result;
     }
 
     private static float? NullIfNaN(int bits)

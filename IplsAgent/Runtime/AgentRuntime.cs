@@ -10,7 +10,6 @@ using IplsCore.Ipls.Wire;
 using IplsCore.Scaling;
 using IplsCore.Training;
 using IplsCore.Transport;
-using IplsCore.Transport.Kubo;
 using Microsoft.Extensions.Logging;
 
 namespace IplsAgent.Runtime;
@@ -33,6 +32,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private readonly IplsPeerRunner _runner;
     private readonly ScoringLoop? _scoring;
     private readonly TrainingLoop? _training;
+    private readonly PersonalizedScorer? _scorer;
     private readonly DataGenerator? _generator;
     private readonly ProcessMetrics _metrics;
     private readonly bool _sharedProcess;
@@ -44,26 +44,26 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private bool _started;
     private bool _stopped;
 
-    private AgentRuntime(AgentSettings settings, AgentRuntimeOptions options, (DenseNetwork Network, MinMaxScaler Scaler) model)
+    /// <summary>What <see cref="Create(AgentSettings, AgentRuntimeOptions, ValueTuple{DenseNetwork, MinMaxScaler})"/> read and opened for the constructor.</summary>
+    private sealed record Opened(CheckpointStore Store, PeerIdentity Identity, AgentCheckpoint? Checkpoint, IIplsTransport Ipls, IMessageLink? Data);
+
+    private AgentRuntime(AgentSettings settings, AgentRuntimeOptions options, (DenseNetwork Network, MinMaxScaler Scaler) model, Opened opened, ILogger logger)
     {
         _settings = settings;
         _options = options;
-        _logger = options.Loggers.CreateLogger("IplsAgent.Runtime");
+        _logger = logger;
         _metrics = new ProcessMetrics(options.Time);
         _guard = new LoopGuard(_logger, options.Time, TimeSpan.FromSeconds(1));
         _sharedProcess = options.SharedProcess;
         var (network, scaler) = model;
         _shape = network.Shape;
         _scaler = scaler;
-        _store = new CheckpointStore(settings.StateDirectory, _logger);
-        _store.EnsureWritable();
-        Identity = PeerIdentity.LoadOrCreate(_store.IdentityPath, settings.AgentId, options.Time);
-
-        var checkpoint = _store.TryLoad(_shape, settings.Ipls.Partitions);
+        _store = opened.Store;
+        Identity = opened.Identity;
+        var checkpoint = opened.Checkpoint;
         if (checkpoint is not null)
         {
             network.SetParameters(checkpoint.Parameters);
-            LogResumed(Identity.Id, checkpoint.SavedAt, string.Join(',', checkpoint.Versions));
         }
 
         _roundsBefore = checkpoint?.Rounds ?? 0;
@@ -78,16 +78,24 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
             checkpoint?.Versions,
             seed: settings.Vehicle,
             logger: options.Loggers.CreateLogger("IplsCore.Ipls.Node"));
-        _iplsTransport = options.Transports.CreateIpls(settings, Identity.Id, options.Loggers);
+        _iplsTransport = opened.Ipls;
         _runner = new IplsPeerRunner(node, _iplsTransport, options.Time, options.Loggers.CreateLogger("IplsCore.Ipls.Runtime"), options.Tick);
-        if (settings.Role != PeerRole.Peer)
+        if (opened.Data is null)
         {
             return; // a bootstrapper takes no sensor data
         }
 
-        _data = options.Transports.CreateData(settings, Identity.Id, options.Loggers);
+        _data = opened.Data;
         bool personal = settings.Learning.ScoreWith == ScoreWith.Personal;
-        var scorer = new PersonalizedScorer(ScoringModel.Create(network, scaler), personal ? ScoringModel.Create(network, scaler) : null);
+        // The personal model resumes from its checkpoint; without one it starts as a copy of the fleet model.
+        var personalStart = network.Clone();
+        if (personal && checkpoint?.PersonalParameters is { } saved)
+        {
+            personalStart.SetParameters(saved);
+        }
+
+        var scorer = new PersonalizedScorer(ScoringModel.Create(network, scaler), personal ? ScoringModel.Create(personalStart, scaler) : null);
+        _scorer = scorer;
         var queue = Channel.CreateBounded<float[]>(new BoundedChannelOptions(options.TrainingQueueCapacity)
         {
             SingleReader = true,
@@ -102,7 +110,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
         var trainer = new RoundTrainer(network, scaler, settings.Cadence, settings.Ipls.Partitions, settings.Vehicle);
         _scoring = new ScoringLoop(settings, _data, scorer, queue.Writer, Counters, Controls, _generator, options.Time, _logger);
-        var personalModel = personal ? new PersonalModel(network, scaler, settings.Cadence, settings.Learning, settings.Vehicle) : null;
+        var personalModel = personal ? new PersonalModel(personalStart, scaler, settings.Cadence, settings.Learning, settings.Vehicle) : null;
         _training = new TrainingLoop(trainer, personalModel, _runner, scorer, scaler, settings.Learning, settings.Cadence.WarmUpRounds, queue.Reader, Counters, _logger);
     }
 
@@ -116,18 +124,48 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
 
     public IplsPeerRunner Runner => _runner;
 
-    /// <summary>The generator's mode (null without one); the tests read it, the status report carries it as text.</summary>
-    public GeneratorMode? GeneratorMode => _generator?.Mode;
+    /// <summary>The personal model the scorer uses now (null unless <c>scoreWith: personal</c> on a peer); the tests read it.</summary>
+    internal ScoringModel? PersonalModel => _scorer?.PersonalModel;
 
     /// <summary>Loads the model, checkpoint and identity and builds everything; nothing runs yet. Bad files throw.</summary>
     public static AgentRuntime Create(AgentSettings settings, AgentRuntimeOptions options) => Create(settings, options, LoadModel(settings));
 
-    /// <summary>Builds a runtime around a model already loaded with <see cref="LoadModel"/>.</summary>
+    /// <summary>
+    /// Builds a runtime around a model already loaded with <see cref="LoadModel"/>. All I/O happens
+    /// here, not in the constructor: the state directory, identity and checkpoint are read and the
+    /// transports opened; if a later step throws, what was opened is closed again.
+    /// </summary>
     public static AgentRuntime Create(AgentSettings settings, AgentRuntimeOptions options, (DenseNetwork Network, MinMaxScaler Scaler) model)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(options);
-        return new AgentRuntime(settings, options, model);
+        var logger = options.Loggers.CreateLogger("IplsAgent.Runtime");
+        var store = new CheckpointStore(settings.StateDirectory, logger);
+        store.EnsureWritable();
+        var identity = PeerIdentity.LoadOrCreate(store.IdentityPath, settings.AgentId, options.Time);
+        var checkpoint = store.TryLoad(model.Network.Shape, settings.Ipls.Partitions);
+        if (checkpoint is not null)
+        {
+            LogResumed(logger, identity.Id, checkpoint.SavedAt, string.Join(',', checkpoint.Versions));
+        }
+
+        var ipls = options.Transports.CreateIpls(settings, identity.Id, options.Loggers);
+        IMessageLink? data = null;
+        try
+        {
+            data = settings.Role == PeerRole.Peer ? options.Transports.CreateData(settings, identity.Id, options.Loggers) : null;
+            return new AgentRuntime(settings, options, model, new Opened(store, identity, checkpoint, ipls, data), logger);
+        }
+        catch
+        {
+            CloseQuietly(ipls);
+            if (data is not null)
+            {
+                CloseQuietly(data);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>
@@ -236,30 +274,22 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
             }
         }
 
-        var rejected = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (key, count) in Counters.PayloadRejections())
+        var rejected = new AgentRejections
         {
-            rejected[key] = count;
-        }
-
-        AddIfPositive(rejected, "generator-command", Counters.GeneratorCommandsRejected);
-        AddIfPositive(rejected, "queue:training", Counters.TrainingQueueDrops);
-        AddIfPositive(rejected, "queue:ipls-receive", _iplsTransport.Counters.DroppedQueueFull);
-        AddIfPositive(rejected, "queue:data-receive", _data?.Counters.DroppedQueueFull ?? 0);
-        AddIfPositive(rejected, "oversized:ipls", _iplsTransport.Counters.DroppedOversized);
-        AddIfPositive(rejected, "oversized:data", _data?.Counters.DroppedOversized ?? 0);
-        AddIfPositive(rejected, "malformed:ipls", _iplsTransport.Counters.DroppedMalformed);
-        AddIfPositive(rejected, "content:ipls", _iplsTransport.Counters.ContentRejected);
-        AddIfPositive(rejected, "score-publish", Counters.ScorePublishFailures);
-        AddIfPositive(rejected, "loop-restarts", _guard.Restarts);
-        AddIfPositive(rejected, "generator:missed", Counters.GeneratorMissedTotal);
-        if (view is not null)
-        {
-            foreach (var (reason, count) in view.Rejected)
-            {
-                rejected["ipls:" + reason] = count;
-            }
-        }
+            Payload = Counters.PayloadRejections(),
+            Ipls = view?.Rejected ?? new Dictionary<RejectReason, long>(),
+            GeneratorCommands = Counters.GeneratorCommandsRejected,
+            TrainingQueue = Counters.TrainingQueueDrops,
+            IplsReceiveQueue = _iplsTransport.Counters.DroppedQueueFull,
+            DataReceiveQueue = _data?.Counters.DroppedQueueFull ?? 0,
+            IplsOversized = _iplsTransport.Counters.DroppedOversized,
+            DataOversized = _data?.Counters.DroppedOversized ?? 0,
+            IplsMalformed = _iplsTransport.Counters.DroppedMalformed,
+            IplsContent = _iplsTransport.Counters.ContentRejected,
+            ScorePublishFailures = Counters.ScorePublishFailures,
+            LoopRestarts = _guard.Restarts,
+            GeneratorMissed = Counters.GeneratorMissedTotal,
+        };
 
         var (cpu, memory) = _metrics.Read();
         var fleet = _runner.FleetModel;
@@ -272,12 +302,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
             At = time.GetUtcNow(),
             Synchronized = fleet.Synchronized,
             BrokerConnected = (_data ?? _iplsTransport).IsConnected,
-            IplsNetwork = _iplsTransport switch
-            {
-                KuboTransport { Daemon: { } daemon } => "ipfs: " + daemon.Describe(),
-                KuboTransport => null,
-                _ => "mqtt",
-            },
+            IplsNetwork = _iplsTransport.NetworkDescription,
             RoundsDone = _roundsBefore + (_training?.Rounds ?? 0),
             LastLoss = Counters.LastLoss,
             LastScore = Counters.LastScore,
@@ -308,7 +333,8 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
                 Controls.Threshold,
                 _generator?.Mode,
                 !Controls.Consuming,
-                _options.Time.GetUtcNow());
+                _options.Time.GetUtcNow(),
+                _scorer?.PersonalModel?.Parameters.ToArray());
             _store.Save(checkpoint, _shape, _scaler);
         }
         catch (IOException ex)
@@ -365,11 +391,15 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         _checkpointGate.Dispose();
     }
 
-    private static void AddIfPositive(Dictionary<string, long> map, string key, long value)
+    private static void CloseQuietly(IMessageLink link)
     {
-        if (value > 0)
+        try
         {
-            map[key] = value;
+            link.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or TransportUnavailableException)
+        {
+            // already failing: the first exception is the one to report
         }
     }
 
@@ -429,7 +459,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
     private partial void LogStopped(string agent, bool leave);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Agent {Agent} resumes from the checkpoint of {SavedAt:O}, partition versions {Versions}")]
-    private partial void LogResumed(string agent, DateTimeOffset savedAt, string versions);
+    private static partial void LogResumed(ILogger logger, string agent, DateTimeOffset savedAt, string versions);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Checkpoint in {Directory} failed: {Reason}")]
     private partial void LogCheckpointFailed(string directory, string reason);

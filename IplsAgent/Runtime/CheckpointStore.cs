@@ -14,7 +14,9 @@ namespace IplsAgent.Runtime;
 /// The agent's state directory: <c>identity.json</c> (peer id and incarnation), <c>checkpoint.iplsm</c>
 /// (the fleet model with its scaler, readable by <c>ipls-agent score</c>) and <c>checkpoint.json</c>
 /// (partition versions, rounds, threshold, generator mode, run state, and the SHA-256 of the
-/// snapshot it belongs to). Each file is written atomically; a torn pair is detected and ignored.
+/// snapshot it belongs to), and with <c>scoreWith: personal</c> <c>personal.iplsm</c> (the vehicle's
+/// personal model, never shared; any saved personal model is usable on its own, so it is not paired
+/// with the others). Each file is written atomically; a torn pair is detected and ignored.
 /// </summary>
 internal sealed partial class CheckpointStore(string directory, ILogger logger)
 {
@@ -25,6 +27,8 @@ internal sealed partial class CheckpointStore(string directory, ILogger logger)
     public string ModelPath => Path.Combine(Directory, "checkpoint.iplsm");
 
     public string StatePath => Path.Combine(Directory, "checkpoint.json");
+
+    public string PersonalPath => Path.Combine(Directory, "personal.iplsm");
 
     /// <summary>
     /// Creates the directory and proves it writable before anything is loaded, so that a state
@@ -76,6 +80,17 @@ internal sealed partial class CheckpointStore(string directory, ILogger logger)
         byte[] model = ModelFile.Serialize(network, scaler);
         byte[] snapshot = ModelSnapshot.Encode(checkpoint.Parameters, checkpoint.Versions);
         AtomicFile.Write(ModelPath, stream => stream.Write(model));
+        if (checkpoint.PersonalParameters is { } personal)
+        {
+            network.SetParameters(personal);
+            byte[] personalModel = ModelFile.Serialize(network, scaler);
+            AtomicFile.Write(PersonalPath, stream => stream.Write(personalModel));
+        }
+        else
+        {
+            File.Delete(PersonalPath); // a stale one must not come back after scoreWith changes twice
+        }
+
         AtomicFile.Write(StatePath, stream =>
         {
             using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -143,6 +158,7 @@ internal sealed partial class CheckpointStore(string directory, ILogger logger)
                 }
             }
 
+            float[]? personal = TryLoadPersonal(shape);
             GeneratorMode? mode = root.TryGetProperty("generatorMode", out var m) && GeneratorModeParser.TryParse(m.GetString(), out var parsed) ? parsed : null;
             double? threshold = root.TryGetProperty("threshold", out var t) ? t.GetDouble() : null;
             return new AgentCheckpoint(
@@ -152,11 +168,38 @@ internal sealed partial class CheckpointStore(string directory, ILogger logger)
                 threshold,
                 mode,
                 root.TryGetProperty("stopped", out var s) && s.GetBoolean(),
-                root.TryGetProperty("savedAt", out var at) ? at.GetDateTimeOffset() : DateTimeOffset.MinValue);
+                root.TryGetProperty("savedAt", out var at) ? at.GetDateTimeOffset() : DateTimeOffset.MinValue,
+                personal);
         }
         catch (Exception ex) when (ex is ModelFormatException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException or NonFiniteValueException)
         {
             LogUnusable(Directory, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The saved personal model, or null when there is none or it is unusable (logged: the personal model then starts from the fleet model).</summary>
+    private float[]? TryLoadPersonal(NetworkShape shape)
+    {
+        if (!File.Exists(PersonalPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            var stored = ModelFile.ReadFile(PersonalPath);
+            if (!stored.Network.Shape.Equals(shape))
+            {
+                LogUnusable(PersonalPath, $"layer sizes {stored.Network.Shape} differ from the configured {shape}; the personal model starts from the fleet model");
+                return null;
+            }
+
+            return stored.Network.Parameters.ToArray();
+        }
+        catch (Exception ex) when (ex is ModelFormatException or IOException or NonFiniteValueException)
+        {
+            LogUnusable(PersonalPath, $"{ex.Message}; the personal model starts from the fleet model");
             return null;
         }
     }

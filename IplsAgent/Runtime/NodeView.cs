@@ -1,10 +1,11 @@
 using IplsCore.Control;
 using IplsCore.Ipls.Node;
+using IplsCore.Ipls.Wire;
 
 namespace IplsAgent.Runtime;
 
 /// <summary>What a status report needs from the IPLS node, read on the node's loop in one go.</summary>
-internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IReadOnlyList<PeerSeen> Peers, IReadOnlyDictionary<string, long> Rejected)
+internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IReadOnlyList<PeerSeen> Peers, IReadOnlyDictionary<RejectReason, long> Rejected)
 {
     public static NodeView Of(IIplsNodeView node, DateTimeOffset now)
     {
@@ -21,7 +22,6 @@ internal sealed record NodeView(IReadOnlyList<PartitionStatus> Partitions, IRead
             .OrderBy(m => m.Id, StringComparer.Ordinal)
             .Select(m => new PeerSeen(m.Id, m.Role, Math.Round((now - m.LastSeen).TotalSeconds, 1)))
             .ToArray();
-        var rejected = node.Counters.RejectedByReason().ToDictionary(kv => kv.Key.ToString(), kv => kv.Value, StringComparer.Ordinal);
-        return new NodeView(partitions, peers, rejected);
+        return new NodeView(partitions, peers, node.Counters.RejectedByReason());
     }
 }

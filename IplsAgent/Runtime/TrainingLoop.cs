@@ -64,7 +64,15 @@ internal sealed partial class TrainingLoop(
                 return;
             }
 
-            trainer.BeginRound(fleet.Parameters, fleet.Versions);
+            if (learning.ShareWhileLearning && personal is { LastStep: PersonalStep.Train })
+            {
+                trainer.BeginRound(personal.Network.Parameters, fleet.Parameters, fleet.Versions); // the delta carries all the personal model learnt
+            }
+            else
+            {
+                trainer.BeginRound(fleet.Parameters, fleet.Versions);
+            }
+
             if (learning.ScoreWith != ScoreWith.Local && !trainer.WarmingUp)
             {
                 scorer.FleetModel = ScoringModel.Create(trainer.Network, scaler);

@@ -32,7 +32,7 @@ public static partial class AgentSettingsReader
     public static readonly FrozenSet<string> OwnKeys = FrozenSet.Create(
         StringComparer.Ordinal,
         "agentId", "vehicle", "role", "dashboardUrl", "fleetToken", "fleetTokenFile", "fleetId", "transport", "replication", "threshold",
-        "scoreWith", "noveltyWeightPower", "noveltyWeightCap", "noveltyScale", "personalTrainAbove", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator",
+        "scoreWith", "noveltyWeightPower", "noveltyWeightCap", "noveltyScale", "personalTrainAbove", "shareWhileLearning", "aggregationStep", "serverMomentum", "stateDirectory", "checkpointIntervalSeconds", "mqttUsername", "mqttPassword", "mqttPasswordFile", "generatorTopic", "generator",
         "iplsBrokerip", "iplsBrokerport");
 
     private static readonly FrozenSet<string> GeneratorKeys = FrozenSet.Create(
@@ -102,6 +102,8 @@ public static partial class AgentSettingsReader
             {
                 FleetId = Text("fleetId") ?? "default",
                 Replication = Int("replication", 2, 1, 16),
+                AggregationStep = Double("aggregationStep", 1, 0.01, 10),
+                ServerMomentum = Double("serverMomentum", 0, 0, 0.99),
             }.WithReferenceKeys(
                 Int("iplsModelPartitions", 8, 1, 4096),
                 Int("iplsMinPartitions", 2, 0, 4096),
@@ -220,6 +222,7 @@ public static partial class AgentSettingsReader
             NoveltyWeightCap = Double("noveltyWeightCap", defaults.NoveltyWeightCap, 1, ContributionWeight.MaxFactor),
             NoveltyScale = Double("noveltyScale", defaults.NoveltyScale, 1e-6, 1000),
             PersonalTrainAbove = Double("personalTrainAbove", defaults.PersonalTrainAbove, 0, 1000),
+            ShareWhileLearning = Bool("shareWhileLearning", defaults.ShareWhileLearning),
         };
 
         private PeerRole Role()

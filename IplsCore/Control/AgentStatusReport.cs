@@ -41,14 +41,14 @@ public sealed record AgentStatusReport
     public required IReadOnlyList<PeerSeen> Peers { get; init; }
 
     /// <summary>Dropped input by kind: sensor payload rejections, IPLS message rejections, full queues.</summary>
-    public required IReadOnlyDictionary<string, long> Rejected { get; init; }
+    public required AgentRejections Rejected { get; init; }
 
     /// <summary>
     /// <see cref="Rejected"/> as of this agent's previous report that a dashboard acknowledged: the
     /// dashboard records only the increase as new events, also when it has restarted since (it then
     /// has no earlier report of its own). Null from agents that predate it.
     /// </summary>
-    public IReadOnlyDictionary<string, long>? RejectedBefore { get; init; }
+    public AgentRejections? RejectedBefore { get; init; }
 
     public required double CpuPercent { get; init; }
 

@@ -59,6 +59,15 @@ public sealed record IplsOptions
     /// <summary>After this long without state transfer a joiner starts from its own model.</summary>
     public TimeSpan StateTransferTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Server learning rate: the owners apply this multiple of the weighted mean delta (1 = FedAvg).</summary>
+    public double AggregationStep { get; init; } = 1;
+
+    /// <summary>
+    /// Server momentum β (FedAvgM, Hsu et al. 2019): an owner adds β times the partition's last step
+    /// (previous version to current) to the new one; 0 = none.
+    /// </summary>
+    public double ServerMomentum { get; init; }
+
     /// <summary>Deltas an owner buffers per partition before dropping the oldest.</summary>
     public int MaxBufferedDeltas { get; init; } = 1024;
 
@@ -118,6 +127,16 @@ public sealed record IplsOptions
         if (MinPeers < 1 || MaxStaleness < 0 || MaxBufferedDeltas < 1)
         {
             throw new ConfigurationException(nameof(MinPeers), MinPeers, "MinPeers and MaxBufferedDeltas must be ≥ 1, MaxStaleness ≥ 0");
+        }
+
+        if (!double.IsFinite(AggregationStep) || AggregationStep is <= 0 or > 10)
+        {
+            throw new ConfigurationException("aggregationStep", AggregationStep, "must be above 0 and at most 10");
+        }
+
+        if (!double.IsFinite(ServerMomentum) || ServerMomentum is < 0 or >= 1)
+        {
+            throw new ConfigurationException("serverMomentum", ServerMomentum, "must be at least 0 and below 1");
         }
 
         if (!(ClipNorm >= 0) || !(MaxDeltaNorm > 0) || float.IsInfinity(ClipNorm))

@@ -14,7 +14,7 @@ public sealed record LearningOptions
     /// q in the contribution weight samples · clamp((s̄ / NoveltyScale)^q, 1, NoveltyWeightCap), s̄ the
     /// round's mean score under the fleet model it started from; 0 weighs by samples only.
     /// </summary>
-    public double NoveltyWeightPower { get; init; } = 2;
+    public double NoveltyWeightPower { get; init; } = 2.5;
 
     /// <summary>The largest factor a round's weight can be raised by.</summary>
     public double NoveltyWeightCap { get; init; } = 100;
@@ -28,6 +28,12 @@ public sealed record LearningOptions
     /// add optimizer noise to a model that already fits.
     /// </summary>
     public double PersonalTrainAbove { get; init; } = 0.02;
+
+    /// <summary>
+    /// With <see cref="ScoreWith.Personal"/>: while the personal model is being fitted (new data), the
+    /// fleet round starts from it, so the delta carries what the vehicle learnt so far.
+    /// </summary>
+    public bool ShareWhileLearning { get; init; }
 
     /// <summary>The reference's behaviour and this project's earlier default: no personal model, weights by samples.</summary>
     public static LearningOptions Plain(ScoreWith scoreWith) => new() { ScoreWith = scoreWith, NoveltyWeightPower = 0 };

@@ -66,6 +66,9 @@ public sealed class PersonalModel
     /// <summary>Rounds that ended by fitting the personal model.</summary>
     public int Trained { get; private set; }
 
+    /// <summary>What the last personal round ended with (<see cref="PersonalStep.Keep"/> before the first).</summary>
+    public PersonalStep LastStep { get; private set; }
+
     /// <summary>The personal model as it is now.</summary>
     public DenseNetwork Network => _trainer.Network;
 
@@ -104,6 +107,7 @@ public sealed class PersonalModel
         Array.Sort(_personalScores, 0, _buffered);
         var step = Decide(_fleetSum / _buffered, _personalSum / _buffered, _personalScores[_buffered / 2], _options);
         Rounds++;
+        LastStep = step;
         if (step == PersonalStep.AdoptFleet)
         {
             _trainer.Network.SetParameters(fleet.Parameters);

@@ -6,7 +6,7 @@ namespace IplsCore.Training;
 
 /// <summary>
 /// A peer's local training, one round at a time, at the <see cref="TrainingCadence"/>. The caller
-/// starts each round from the current fleet model (<see cref="BeginRound"/>), adds raw samples, and
+/// starts each round from the current fleet model (<c>BeginRound</c>), adds raw samples, and
 /// gets a <see cref="RoundOutcome"/> when the round is complete. Buffers are reused between rounds;
 /// the optimizer keeps its state across rounds, as the reference's network does.
 /// </summary>
@@ -57,14 +57,21 @@ public sealed class RoundTrainer
     /// <summary>True while the warm-up rounds run (the reference publishes no model for scoring then).</summary>
     public bool WarmingUp => Rounds < _cadence.WarmUpRounds;
 
-    /// <summary>True when the next sample starts a round: call <see cref="BeginRound"/> first.</summary>
+    /// <summary>True when the next sample starts a round: call <c>BeginRound</c> first.</summary>
     public bool AwaitingRoundStart => !_begun;
 
     /// <summary>The local model: the fitted network after the last round (the base during one).</summary>
     public DenseNetwork Network => _trainer.Network;
 
     /// <summary>Starts a round from <paramref name="baseModel"/> (normally the fleet model) at the given partition versions.</summary>
-    public void BeginRound(ReadOnlySpan<float> baseModel, ReadOnlySpan<long> baseVersions)
+    public void BeginRound(ReadOnlySpan<float> baseModel, ReadOnlySpan<long> baseVersions) => BeginRound(baseModel, baseModel, baseVersions);
+
+    /// <summary>
+    /// Starts a round that fits from <paramref name="start"/> while its delta is taken against
+    /// <paramref name="baseModel"/> (the fleet model at <paramref name="baseVersions"/>): a vehicle whose
+    /// personal model is learning new data shares everything it learnt, not only this round's fit.
+    /// </summary>
+    public void BeginRound(ReadOnlySpan<float> start, ReadOnlySpan<float> baseModel, ReadOnlySpan<long> baseVersions)
     {
         if (baseVersions.Length != _baseVersions.Length)
         {
@@ -75,6 +82,11 @@ public sealed class RoundTrainer
         baseModel.CopyTo(_base);
         baseVersions.CopyTo(_baseVersions);
         _baseScorer.Model = ScoringModel.Create(_trainer.Network.Shape, baseModel, _scaler);
+        if (start != baseModel)
+        {
+            _trainer.Network.SetParameters(start);
+        }
+
         _baseScoreSum = 0;
         _buffered = 0;
         _begun = true;

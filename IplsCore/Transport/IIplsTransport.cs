@@ -8,6 +8,9 @@ namespace IplsCore.Transport;
 /// </summary>
 public interface IIplsTransport : IMessageLink
 {
+    /// <summary>What carries IPLS, in words for the agent's status: <c>mqtt</c>, or the IPFS daemon as it describes itself; null until known.</summary>
+    string? NetworkDescription { get; }
+
     /// <summary>Stores content and returns its id (a SHA-256 for MQTT, a CID for IPFS); at most <see cref="IMessageLink.MaxPayloadBytes"/>.</summary>
     Task<string> PutContentAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
 

@@ -43,6 +43,10 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(FileInfo? configFile, string[] sets, LogLevel level, bool checkOnly, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        // Hand System.CommandLine its task before the (synchronous) start-up: a SIGTERM that arrives
+        // while the action has not returned a task yet ends the process with 143 at once, without a
+        // leave or a final checkpoint. Once it has the task, a SIGTERM cancels and the stop is graceful.
+        await Task.Yield();
         var overrides = ParseSets(sets);
         var variables = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? string.Empty, StringComparer.Ordinal);

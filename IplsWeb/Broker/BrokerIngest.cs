@@ -10,7 +10,7 @@ namespace IplsWeb.Broker;
 /// <summary>
 /// Reads scores (<c>v{n}/anomaly</c>) and sensor data (<c>vehicle/{n}</c>), or the custom topics
 /// registered agents announced, as the embedded broker
-/// routes them: no extra client, no extra hop. Malformed payloads are counted and reported as events
+/// routes them (no extra client, no extra hop) or as the external broker delivers them to the dashboard's client. Malformed payloads are counted and reported as events
 /// (at most one per topic per 10 s); they are still delivered to subscribers, who judge for themselves.
 /// </summary>
 public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, ILogger<BrokerIngest> logger)
@@ -20,6 +20,7 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
 
     private readonly RateLimiter _reports = new(time, TimeSpan.FromSeconds(10));
 
+    /// <summary>The embedded broker's hook: every publish it routes.</summary>
     public Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -28,39 +29,48 @@ public sealed partial class BrokerIngest(FleetState fleet, TimeProvider time, IL
             return Task.CompletedTask; // refused (not permitted for its sender): not the vehicle's data
         }
 
-        string topic = e.ApplicationMessage.Topic;
+        Ingest(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload, e.ClientId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// One message on <paramref name="topic"/>, from the embedded broker or the external broker's
+    /// subscription; <paramref name="source"/> names the sender in reports (the client id, or the broker).
+    /// Topics that are no vehicle's score or sensor data are ignored.
+    /// </summary>
+    public void Ingest(string topic, ReadOnlySequence<byte> payload, string source)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
         if (!fleet.TryResolveTopic(topic, out int vehicle, out var kind))
         {
-            return Task.CompletedTask;
+            return;
         }
 
         if (kind == VehicleTopicKind.Score)
         {
-            byte[] payload = e.ApplicationMessage.Payload.ToArray();
-            if (ScorePayload.TryRead(payload, out float score, out long seconds, out long? produced) && float.IsFinite(score))
+            byte[] bytes = payload.ToArray();
+            if (ScorePayload.TryRead(bytes, out float score, out long seconds, out long? produced) && float.IsFinite(score))
             {
                 fleet.OnScore(vehicle, score, ProducedAt(time.GetUtcNow().ToUnixTimeMilliseconds(), seconds, produced));
             }
             else
             {
-                Report(topic, e.ClientId, "not a score payload {\"anomaly_score\":[x],\"timestamp\":s}");
+                Report(topic, source, "not a score payload {\"anomaly_score\":[x],\"timestamp\":s}");
             }
         }
         else if (kind == VehicleTopicKind.Sensor)
         {
             var values = new float[VehicleDataSpec.Features];
-            var rejection = SensorPayload.TryParse(e.ApplicationMessage.Payload.ToArray(), values, out string detail);
+            var rejection = SensorPayload.TryParse(payload.ToArray(), values, out string detail);
             if (rejection == PayloadRejection.None)
             {
                 fleet.OnSensor(vehicle, values, time.GetUtcNow().ToUnixTimeMilliseconds());
             }
             else
             {
-                Report(topic, e.ClientId, $"{rejection}: {detail}");
+                Report(topic, source, $"{rejection}: {detail}");
             }
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>

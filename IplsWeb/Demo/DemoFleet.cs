@@ -13,7 +13,7 @@ namespace IplsWeb.Demo;
 /// <summary>
 /// The local demo fleet: peer agents with their generators (normal mode) and bootstrappers, hosted in
 /// this process but talking to the dashboard exactly as remote ones do — MQTT through the embedded
-/// broker, control through the hub — so the first README command shows the whole system working.
+/// broker (or the external one in that mode), control through the hub — so the first README command shows the whole system working.
 /// </summary>
 public sealed partial class DemoFleet(
     DashboardOptions options,
@@ -133,13 +133,15 @@ public sealed partial class DemoFleet(
         // A wildcard bind is reached on loopback; a specific address only on itself.
         string host = options.BindAddress is "0.0.0.0" or "::" ? "127.0.0.1" : options.BindAddress;
         string urlHost = host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host;
+        // With an external broker the agents use it, as the fleet's own agents do (options allow mqtt:// only then).
+        var external = options.Broker.Mode == BrokerMode.External ? options.Broker.External : null;
         var config = new Dictionary<string, object>
         {
             ["agentId"] = id,
             ["vehicle"] = vehicle.ToString(CultureInfo.InvariantCulture),
             ["role"] = role,
-            ["mqttBrokerip"] = host,
-            ["mqttPort"] = options.MqttPort.ToString(CultureInfo.InvariantCulture),
+            ["mqttBrokerip"] = external?.BrokerUri?.Host ?? host,
+            ["mqttPort"] = (external?.Port ?? options.MqttPort).ToString(CultureInfo.InvariantCulture),
             ["dashboardUrl"] = $"http://{urlHost}:{options.HttpPort}/",
             ["fleetToken"] = secret.Token,
             ["fleetId"] = "demo",

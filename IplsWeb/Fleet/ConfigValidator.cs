@@ -27,11 +27,12 @@ public sealed class ConfigValidator(Hosting.FleetSecret secret, Hosting.Dashboar
     {
         ArgumentNullException.ThrowIfNull(json);
         var notes = new List<ConfigIssue>();
-        string checkedJson = WithoutAgentSideFiles(json, notes);
+        var root = ParseObject(json); // once, here; the agent's reader below reads the bytes it would be sent
+        string checkedJson = WithoutAgentSideFiles(root, json, notes);
         var load = _source.Load(Encoding.UTF8.GetBytes(checkedJson), "config", new Dictionary<string, string?> { ["fleetToken"] = secret.Token });
         if (load.Settings is { } settings)
         {
-            notes.AddRange(AwayFromThisDashboard(settings, RawText(checkedJson, "mqttBrokerip")));
+            notes.AddRange(AwayFromThisDashboard(settings, RawText(root, "mqttBrokerip")));
         }
 
         return new ConfigCheck(load.IsValid, load.Errors, [.. load.Warnings, .. notes], load.Settings);
@@ -65,13 +66,12 @@ public sealed class ConfigValidator(Hosting.FleetSecret secret, Hosting.Dashboar
         }
     }
 
-    /// <summary>A top-level string value as written, or null (absent, not a string, not JSON: the reader reports those).</summary>
-    private static string? RawText(string json, string key)
+    /// <summary>The document's top-level object, or null (not JSON, not an object: the reader reports those).</summary>
+    private static System.Text.Json.Nodes.JsonObject? ParseObject(string json)
     {
         try
         {
-            return System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject root
-                && root[key] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out string? text) ? text : null;
+            return System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip }) as System.Text.Json.Nodes.JsonObject;
         }
         catch (System.Text.Json.JsonException)
         {
@@ -79,18 +79,12 @@ public sealed class ConfigValidator(Hosting.FleetSecret secret, Hosting.Dashboar
         }
     }
 
-    private string WithoutAgentSideFiles(string json, List<ConfigIssue> notes)
-    {
-        System.Text.Json.Nodes.JsonObject? root;
-        try
-        {
-            root = System.Text.Json.Nodes.JsonNode.Parse(json, documentOptions: new System.Text.Json.JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = System.Text.Json.JsonCommentHandling.Skip }) as System.Text.Json.Nodes.JsonObject;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return json; // the reader reports it
-        }
+    /// <summary>A top-level string value as written, or null (absent, not a string).</summary>
+    private static string? RawText(System.Text.Json.Nodes.JsonObject? root, string key) =>
+        root?[key] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out string? text) ? text : null;
 
+    private string WithoutAgentSideFiles(System.Text.Json.Nodes.JsonObject? root, string json, List<ConfigIssue> notes)
+    {
         if (root is null)
         {
             return json;

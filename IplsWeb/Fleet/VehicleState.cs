@@ -8,12 +8,29 @@ public sealed class VehicleState(int vehicle, int window)
     private long _scores;
     private long _above;
     private int _aboveNow;
+    private readonly Lock _lastGate = new();
+    private ScorePoint? _last;
 
     public int Vehicle { get; } = vehicle;
 
     public TimeWindow<ScorePoint> Scores { get; } = new(window, p => p.AtUnixMs);
 
     public TimeWindow<SensorSample> Sensors { get; } = new(window, s => s.AtUnixMs);
+
+    /// <summary>The last five minutes in buckets, for the dense overview's sort and sparklines.</summary>
+    public ScoreTrend Trend { get; } = new();
+
+    /// <summary>The newest score received (by arrival), or null before the first.</summary>
+    public ScorePoint? LastScore
+    {
+        get
+        {
+            lock (_lastGate)
+            {
+                return _last;
+            }
+        }
+    }
 
     public long ScoresReceived => Interlocked.Read(ref _scores);
 
@@ -27,6 +44,12 @@ public sealed class VehicleState(int vehicle, int window)
         Scores.Add(point);
         Interlocked.Increment(ref _scores);
         bool above = point.Score > threshold;
+        Trend.Add(point, above);
+        lock (_lastGate)
+        {
+            _last = point;
+        }
+
         if (above)
         {
             Interlocked.Increment(ref _above);

@@ -1,12 +1,18 @@
 namespace IplsWeb.Hosting;
 
 /// <summary>
-/// How the embedded broker treats a subscriber that falls behind (section "Dashboard:Broker").
+/// The broker mode, and how the embedded broker treats a subscriber that falls behind (section "Dashboard:Broker").
 /// Short bursts are absorbed by holding publishers back; a subscriber that stops reading is capped and
 /// its excess dropped, so it can never stall the fleet or eat the dashboard's memory.
 /// </summary>
 public sealed record BrokerOptions
 {
+    /// <summary>Embedded (default): the dashboard is the broker. External: it is a client of the broker in <see cref="External"/>.</summary>
+    public BrokerMode Mode { get; init; } = BrokerMode.Embedded;
+
+    /// <summary>The external broker; read only in <see cref="BrokerMode.External"/>.</summary>
+    public ExternalBrokerOptions External { get; init; } = new();
+
     /// <summary>Messages queued for one subscriber at most; newer ones are dropped for it (and counted) beyond this.</summary>
     public int MaxPendingPerClient { get; init; } = 50_000;
 
@@ -23,6 +29,19 @@ public sealed record BrokerOptions
 
     public IEnumerable<string> Problems()
     {
+        if (!Enum.IsDefined(Mode))
+        {
+            yield return $"Dashboard:Broker:Mode = {Mode}: Embedded or External";
+        }
+
+        if (Mode == BrokerMode.External)
+        {
+            foreach (string problem in External.Problems())
+            {
+                yield return problem;
+            }
+        }
+
         if (MaxPendingPerClient is < 10 or > 1_000_000)
         {
             yield return $"Dashboard:Broker:MaxPendingPerClient = {MaxPendingPerClient}: between 10 and 1,000,000";

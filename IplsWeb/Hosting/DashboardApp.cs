@@ -9,6 +9,7 @@ using IplsWeb.Hubs;
 using IplsWeb.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
 
@@ -17,6 +18,7 @@ namespace IplsWeb.Hosting;
 /// <summary>
 /// Builds the dashboard: Blazor UI, the agents' SignalR hub and the embedded MQTT broker (TCP, and
 /// WebSockets at /mqtt) in one Kestrel host, plus the local demo fleet. Tests build it the same way.
+/// With Dashboard:Broker:Mode = External there is no broker here: a client of the external one feeds the same ingest.
 /// </summary>
 public static class DashboardApp
 {
@@ -25,11 +27,12 @@ public static class DashboardApp
     {
         // The application name fixes where static assets are found, also when a test process hosts it.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DashboardApp).Assembly.GetName().Name });
-        var options = builder.Configuration.GetSection(DashboardOptions.Section).Get<DashboardOptions>() ?? new DashboardOptions();
-        if (options.Problems() is { Count: > 0 } problems)
-        {
-            throw new DashboardConfigurationException(string.Join(Environment.NewLine, problems));
-        }
+        // Read now, not only at start: the ports and the data lock are needed to build the host. The same
+        // validator checks the built host's options (also what configureServices changed) right after Build.
+        var options = DashboardOptionsValidation.Read(builder.Configuration);
+        builder.Services.AddOptions<DashboardOptions>().Bind(builder.Configuration.GetSection(DashboardOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidation>();
+        bool embeddedBroker = options.Broker.Mode == BrokerMode.Embedded;
 
         // Before anything touches the data directory: a second dashboard on it stops here.
         var dataLock = DataDirectoryLock.Acquire(options.DataDirectory);
@@ -48,7 +51,7 @@ public static class DashboardApp
             return fleet;
         });
         builder.Services.AddSingleton<BrokerIngest>();
-        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<DashboardOptions>>().Value);
         builder.Services.AddSingleton(new VehicleCredentials(IdentityKeyStore.Resolve(options.Identity, options.DataDirectory), options.Identity.Generations));
         builder.Services.AddSingleton<BrokerAuthentication>();
         builder.Services.AddSingleton<BrokerAuthorization>();
@@ -75,8 +78,11 @@ public static class DashboardApp
             .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
 
         builder.Services.AddSingleton<AgentCommands>();
+        builder.Services.AddSingleton<OverviewCounters>();
         builder.Services.AddSingleton<FleetSettings>();
         builder.Services.AddSingleton<ConfigValidator>();
+        // The store on its own: pages read it, the writer writes and opens it at start; the container disposes it last.
+        builder.Services.AddSingleton(sp => HistoryStores.Create(options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<HistoryWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
         builder.Services.AddMudServices();
@@ -87,26 +93,43 @@ public static class DashboardApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, options.HttpPort);
-            kestrel.Listen(address, options.MqttPort, listen =>
+            if (embeddedBroker)
             {
-                listen.Use(next =>
+                kestrel.Listen(address, options.MqttPort, listen =>
                 {
-                    var guard = listen.ApplicationServices.GetRequiredService<EmptyClientIdGuard>();
-                    return connection => guard.InvokeAsync(connection, next);
+                    listen.Use(next =>
+                    {
+                        var guard = listen.ApplicationServices.GetRequiredService<EmptyClientIdGuard>();
+                        return connection => guard.InvokeAsync(connection, next);
+                    });
+                    listen.UseMqtt();
                 });
-                listen.UseMqtt();
-            });
+            }
         });
-        // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
-        // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
-        builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
-            .WithMaxPendingMessagesPerClient(options.Broker.MaxPendingPerClient)
-            .WithPendingMessagesOverflowStrategy(MQTTnet.Server.MqttPendingMessagesOverflowStrategy.DropNewMessage));
-        builder.Services.AddSingleton<BrokerShutdown>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerShutdown>());
-        builder.Services.AddSingleton<DeliveryFlowControl>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryFlowControl>());
-        builder.Services.AddMqttConnectionHandler();
+        if (embeddedBroker)
+        {
+            ListenerAnnouncement.Decorate(builder.Services, options.MqttPort); // MQTT is announced as mqtt://, not http://
+            // Drop the newest for a full subscriber queue, not the oldest: MQTTnet keeps dropped-oldest QoS 1
+            // messages in its unacknowledged list for good. Flow control keeps queues short under bursts.
+            builder.Services.AddHostedMqttServer(mqtt => mqtt.WithoutDefaultEndpoint()
+                .WithMaxPendingMessagesPerClient(options.Broker.MaxPendingPerClient)
+                .WithPendingMessagesOverflowStrategy(MQTTnet.Server.MqttPendingMessagesOverflowStrategy.DropNewMessage));
+            builder.Services.AddSingleton<BrokerShutdown>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<BrokerShutdown>());
+            builder.Services.AddSingleton<DeliveryFlowControl>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<DeliveryFlowControl>());
+            builder.Services.AddSingleton<IBrokerPublisher, EmbeddedBrokerPublisher>();
+            builder.Services.AddMqttConnectionHandler();
+        }
+        else
+        {
+            // No MQTT listener here: the dashboard is a client of the fleet's broker, which enforces identities.
+            builder.Services.AddSingleton<ExternalBrokerClient>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerClient>());
+            builder.Services.AddSingleton<IBrokerPublisher>(sp => sp.GetRequiredService<ExternalBrokerClient>());
+        }
+
+        builder.Services.AddSingleton<GeneratorSwitch>();
         builder.Services.AddConnections();
         // Registrations carry the agent's config (at most 64 KB, more once JSON-escaped); the default
         // 32 KB limit is raised for the agents' hub only, not for the UI circuits.
@@ -116,6 +139,7 @@ public static class DashboardApp
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.Services.GetRequiredService<DataDirectoryLock>();
+        DashboardOptionsValidation.ThrowOnProblems(app);
         app.Lifetime.ApplicationStopped.Register(dataLock.Dispose);
         if (!app.Environment.IsDevelopment())
         {
@@ -132,20 +156,24 @@ public static class DashboardApp
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapHub<AgentHub>(AgentHubRoutes.Path);
-        app.MapMqtt("/mqtt");
-        app.UseMqttServer(server =>
+        if (embeddedBroker)
         {
-            // Permissions first: a refused publish is neither held for, nor stored, nor delivered.
-            var authorization = app.Services.GetRequiredService<BrokerAuthorization>();
-            server.InterceptingPublishAsync += authorization.OnPublishAsync;
-            server.InterceptingSubscriptionAsync += authorization.OnSubscribeAsync;
-            var flow = app.Services.GetRequiredService<DeliveryFlowControl>();
-            server.InterceptingPublishAsync += flow.OnPublishAsync;
-            server.ApplicationMessageEnqueuedOrDroppedAsync += flow.OnEnqueuedOrDroppedAsync;
-            server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync;
-            server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
-            server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerShutdown>().OnValidatingConnectionAsync;
-        });
+            app.MapMqtt("/mqtt");
+            app.UseMqttServer(server =>
+            {
+                // Permissions first: a refused publish is neither held for, nor stored, nor delivered.
+                var authorization = app.Services.GetRequiredService<BrokerAuthorization>();
+                server.InterceptingPublishAsync += authorization.OnPublishAsync;
+                server.InterceptingSubscriptionAsync += authorization.OnSubscribeAsync;
+                var flow = app.Services.GetRequiredService<DeliveryFlowControl>();
+                server.InterceptingPublishAsync += flow.OnPublishAsync;
+                server.ApplicationMessageEnqueuedOrDroppedAsync += flow.OnEnqueuedOrDroppedAsync;
+                server.InterceptingPublishAsync += app.Services.GetRequiredService<BrokerIngest>().OnPublishAsync;
+                server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerAuthentication>().OnValidatingConnectionAsync;
+                server.ValidatingConnectionAsync += app.Services.GetRequiredService<BrokerShutdown>().OnValidatingConnectionAsync;
+            });
+        }
+
         var pages = app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         var api = app.MapFleetApi();
         if (!options.IsLoopbackOnly)

@@ -10,7 +10,7 @@ public sealed record DashboardOptions
 
     public int HttpPort { get; init; } = 5601;
 
-    /// <summary>MQTT over TCP; MQTT over WebSockets is served on the HTTP port at /mqtt.</summary>
+    /// <summary>MQTT over TCP; MQTT over WebSockets is served on the HTTP port at /mqtt. Embedded broker mode only.</summary>
     public int MqttPort { get; init; } = 1883;
 
     /// <summary>SQLite history, the generated fleet token and the demo fleet's state live here.</summary>
@@ -75,7 +75,7 @@ public sealed record DashboardOptions
             problems.Add($"Dashboard:AdminPassword: required when bound to {BindAddress} (not loopback); there is no default password");
         }
 
-        if (!IsLoopbackOnly && string.IsNullOrEmpty(BrokerPassword) && Identity.Mode == IplsWeb.Identity.BrokerIdentityMode.Compatibility)
+        if (!IsLoopbackOnly && string.IsNullOrEmpty(BrokerPassword) && Identity.Mode == IplsWeb.Identity.BrokerIdentityMode.Compatibility && Broker.Mode == BrokerMode.Embedded)
         {
             problems.Add($"Dashboard:BrokerPassword: required in compatibility mode when bound to {BindAddress} (not loopback): the broker then demands the shared credential");
         }
@@ -88,6 +88,11 @@ public sealed record DashboardOptions
         problems.AddRange(Identity.Problems());
 
         problems.AddRange(Broker.Problems());
+        if (Broker.Mode == BrokerMode.External && DemoFleet.Enabled && Broker.External.BrokerUri is { Scheme: not "mqtt" } uri)
+        {
+            problems.Add($"Dashboard:DemoFleet:Enabled with Dashboard:Broker:External:Url = {uri.Scheme}://…: the demo agents speak MQTT over plain TCP only (mqtt://); turn the demo fleet off or give an mqtt:// URL");
+        }
+
         problems.AddRange(History.Problems());
         problems.AddRange(Alerts.Problems());
         return problems;

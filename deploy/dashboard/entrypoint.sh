@@ -16,5 +16,7 @@ from_file Dashboard__AdminPassword "${DASHBOARD_ADMIN_PASSWORD_FILE:-/run/secret
 from_file Dashboard__BrokerPassword "${DASHBOARD_BROKER_PASSWORD_FILE:-/run/secrets/broker_password}"
 # The key every vehicle's broker credential derives from (scripts/make-secrets.sh derives the same).
 from_file Dashboard__Identity__Key "${DASHBOARD_IDENTITY_KEY_FILE:-/run/secrets/identity_key}"
+# The dashboard's password on an external broker (Dashboard:Broker:Mode = External).
+from_file Dashboard__Broker__External__Password "${DASHBOARD_EXTERNAL_BROKER_PASSWORD_FILE:-/run/secrets/external_broker_password}"
 
 exec dotnet /app/IplsWeb.dll "$@"

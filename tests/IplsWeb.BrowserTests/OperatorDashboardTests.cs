@@ -9,7 +9,7 @@ public sealed class OperatorDashboardTests : IAsyncLifetime
 {
     private const int Timeout = BrowserSession.DefaultTimeout;
     private const string FleetToken = "operator-test-fleet-token-0123456789";
-    private static readonly string[] Pages = ["", "alerts", "topology", "agents", "events", "settings", "vehicles/1"];
+    private static readonly string[] Pages = ["", "?view=list", "alerts", "topology", "agents", "events", "settings", "vehicles/1"];
     private DashboardHost? _host;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -56,6 +56,10 @@ public sealed class OperatorDashboardTests : IAsyncLifetime
         {
             await Assertions.Expect(page.Locator(".apexcharts-svg").First).ToBeVisibleAsync();
         }
+        else if (path == "?view=list")
+        {
+            await Assertions.Expect(page.GetByTestId("overview-row")).ToHaveCountAsync(2);
+        }
         else if (path == "agents")
         {
             await Assertions.Expect(page.GetByTestId("agent-id")).ToHaveCountAsync(3);
@@ -89,7 +93,7 @@ public sealed class OperatorDashboardTests : IAsyncLifetime
                 problems.Add($"/{path}: {scrollWidth} px ({widest})");
             }
 
-            await Browser.ScreenshotAsync(page, $"width-{width}-{(path.Length == 0 ? "fleet" : path.Replace('/', '-'))}");
+            await Browser.ScreenshotAsync(page, $"width-{width}-{(path.Length == 0 ? "fleet" : path.Replace('/', '-').Replace("?view=", "view-", StringComparison.Ordinal))}");
             await page.CloseAsync();
         }
 
@@ -179,19 +183,8 @@ public sealed class OperatorDashboardTests : IAsyncLifetime
         if (Environment.GetEnvironmentVariable("IPLS_UPDATE_DOCS_IMAGES") == "1")
         {
             // The README's picture, refreshed by this test (scripts/update-docs-images.sh sets the variable).
-            string docs = Path.Combine(RepositoryRoot(), "docs", "images", "fleet.png");
+            string docs = Path.Combine(DocsImages.Folder(), "fleet.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = docs });
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "IplsWeb.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("IplsWeb.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -27,8 +27,11 @@ internal static class Brokers
         return server;
     }
 
-    /// <summary>Starts mosquitto on a free loopback port; null (with the reason) when it is not installed.</summary>
-    public static async Task<(Process? Process, int Port, string? Missing)> StartMosquittoAsync(string directory, int? port = null)
+    /// <summary>
+    /// Starts mosquitto on a free loopback port; null (with the reason) when it is not installed.
+    /// <paramref name="extraConfig"/> lines are appended (a password file, queue limits); <paramref name="allowAnonymous"/> false demands credentials.
+    /// </summary>
+    public static async Task<(Process? Process, int Port, string? Missing)> StartMosquittoAsync(string directory, int? port = null, string extraConfig = "", bool allowAnonymous = true)
     {
         const string binary = "/usr/sbin/mosquitto";
         if (!File.Exists(binary))
@@ -38,7 +41,7 @@ internal static class Brokers
 
         int listen = port ?? FreePort();
         string config = Path.Combine(directory, "mosquitto.conf");
-        await File.WriteAllTextAsync(config, $"listener {listen} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        await File.WriteAllTextAsync(config, $"listener {listen} 127.0.0.1\nallow_anonymous {(allowAnonymous ? "true" : "false")}\npersistence false\n{extraConfig}");
         var process = Process.Start(new ProcessStartInfo(binary, ["-c", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         for (int attempt = 0; attempt < 100; attempt++)
         {

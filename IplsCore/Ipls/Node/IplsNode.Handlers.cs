@@ -115,11 +115,12 @@ public sealed partial class IplsNode
             return;
         }
 
+        RememberPrevious(p, update.Version);
         update.Values.CopyTo(_model.AsSpan(_layout.Range(p)));
         _versions[p] = update.Version;
         _publisherWeight[p] = weight;
         _lastUpdateAt[p] = now;
-        Counters.UpdatesAdopted++;
+        Counters.UpdateAdopted();
         var buffer = _buffers[p];
         if (buffer is not null && update.Contributions.Length > 0)
         {
@@ -260,12 +261,12 @@ public sealed partial class IplsNode
         if (buffer.Count >= _options.MaxBufferedDeltas)
         {
             buffer.RemoveAt(0);
-            Counters.DeltasDropped++;
+            Counters.DeltaDropped();
         }
 
         buffer.Add(delta);
         _usualSamples[delta.Sender] = delta.Samples;
-        Counters.DeltasBuffered++;
+        Counters.DeltaBuffered();
     }
 
     private void MaybeAggregate(int p, DateTimeOffset now)
@@ -346,7 +347,7 @@ public sealed partial class IplsNode
             long staleness = Math.Max(0, _versions[p] - d.BaseVersion);
             if (staleness > _options.MaxStaleness)
             {
-                Counters.DeltasDropped++;
+                Counters.DeltaDropped();
                 continue;
             }
 
@@ -369,7 +370,16 @@ public sealed partial class IplsNode
         }
 
         var values = _model.AsSpan(range).ToArray();
-        TensorPrimitives.MultiplyAdd(sum, (float)(-1.0 / Math.Max(totalWeight, expected)), values, values);
+        TensorPrimitives.MultiplyAdd(sum, (float)(-_options.AggregationStep / Math.Max(totalWeight, expected)), values, values);
+        if (_options.ServerMomentum > 0 && _previousVersion[p] == _versions[p] - 1)
+        {
+            // Heavy ball: W ← W − step + β (W − W_previous); data that keeps pulling one way (a vehicle's
+            // new normal) is learnt up to 1/(1−β) times faster, noise that changes sign is not.
+            var lastStep = new float[values.Length];
+            TensorPrimitives.Subtract(_model.AsSpan(range), _previous.AsSpan(range), lastStep);
+            TensorPrimitives.MultiplyAdd(lastStep, (float)_options.ServerMomentum, values, values);
+        }
+
         if (!FiniteCheck.AllFinite(values))
         {
             LogAggregationNotFinite(p);
@@ -377,12 +387,28 @@ public sealed partial class IplsNode
         }
 
         long version = _versions[p] + 1;
+        RememberPrevious(p, version);
         values.CopyTo(_model.AsSpan(range));
         _versions[p] = version;
         _publisherWeight[p] = RendezvousOwnership.Weight(Id, p);
         _lastUpdateAt[p] = now;
         Send(_options.ModelTopic, new PartitionUpdateBody(p, version, [.. included], values), now);
-        Counters.UpdatesPublished++;
+        Counters.UpdatePublished();
+    }
+
+    /// <summary>Keeps partition <paramref name="p"/>'s current values as the previous version when <paramref name="version"/> follows it directly (else there is no last step).</summary>
+    private void RememberPrevious(int p, long version)
+    {
+        if (version == _versions[p] + 1)
+        {
+            var range = _layout.Range(p);
+            _model.AsSpan(range).CopyTo(_previous.AsSpan(range));
+            _previousVersion[p] = _versions[p];
+        }
+        else if (version != _versions[p])
+        {
+            _previousVersion[p] = NoPrevious;
+        }
     }
 
     private List<string> ReadyPeers()
@@ -451,8 +477,7 @@ public sealed partial class IplsNode
         var header = new MessageHeader(body.Type, Id, Role, Incarnation, ++_sequence, now.ToUnixTimeMilliseconds());
         byte[] payload = _codec.Encode(topic, header, body);
         _actions.Add(new PublishAction(topic, payload));
-        Counters.MessagesSent++;
-        Counters.BytesSent += payload.Length;
+        Counters.Sent(payload.Length);
     }
 
     private void Notify(MembershipChange? change)

@@ -24,6 +24,13 @@ public sealed partial class IplsNode : IIplsNodeView
     private readonly ReplayGuard _replay = new();
     private readonly float[] _model;
     private readonly long[] _versions;
+
+    // Each partition's values at the version before the current one (valid where _previousVersion is
+    // _versions - 1): the last step, which server momentum repeats a share of. Every node sees the same
+    // updates, so a standby taking over holds the same last step as the primary it replaces.
+    private readonly float[] _previous;
+    private readonly long[] _previousVersion;
+    private const long NoPrevious = long.MinValue; // never one below a version, so never taken for the last step
     private readonly ulong[] _publisherWeight;
     private readonly DateTimeOffset[] _lastUpdateAt;
     private readonly List<PendingDelta>?[] _buffers;
@@ -70,6 +77,9 @@ public sealed partial class IplsNode : IIplsNodeView
         _membership = new MembershipView(id, role, options.FailureTimeout);
         _model = initialModel.ToArray();
         _versions = new long[options.Partitions];
+        _previous = new float[_model.Length];
+        _previousVersion = new long[options.Partitions];
+        Array.Fill(_previousVersion, NoPrevious);
         if (!initialVersions.IsEmpty)
         {
             if (initialVersions.Length != options.Partitions)
@@ -252,7 +262,7 @@ public sealed partial class IplsNode : IIplsNodeView
         if (!_started || _left || !IsSynchronized)
         {
             // Before it holds the fleet model a node's deltas would be relative to the wrong base.
-            Counters.DeltasNotShared++;
+            Counters.DeltaNotShared();
             return;
         }
 
@@ -276,7 +286,7 @@ public sealed partial class IplsNode : IIplsNodeView
             }
 
             Send(_options.DeltaTopic(p), body, now);
-            Counters.DeltasSent++;
+            Counters.DeltaSent();
             AggregateIfComplete(p, now);
         }
     }
@@ -313,7 +323,7 @@ public sealed partial class IplsNode : IIplsNodeView
             return;
         }
 
-        Counters.MessagesAccepted++;
+        Counters.Accepted();
         if (message.Body is LeaveBody)
         {
             _memberHasModel.Remove(header.Sender);
@@ -374,7 +384,7 @@ public sealed partial class IplsNode : IIplsNodeView
         }
 
         Send(_options.ControlTopic, new StateOfferBody(nonce, contentId, SHA256.HashData(content), versions), now);
-        Counters.StateTransfersServed++;
+        Counters.StateTransferServed();
     }
 
     /// <summary>The driver fetched an offered snapshot; verify and adopt it.</summary>
@@ -406,12 +416,13 @@ public sealed partial class IplsNode : IIplsNodeView
         {
             if (versions[p] >= _versions[p])
             {
+                _previousVersion[p] = NoPrevious; // the last step is not known from a snapshot
                 model.AsSpan(_layout.Range(p)).CopyTo(_model.AsSpan(_layout.Range(p)));
                 _versions[p] = versions[p];
             }
         }
 
-        Counters.StateTransfersCompleted++;
+        Counters.StateTransferCompleted();
         MarkSynchronized(now, "state transfer");
     }
 

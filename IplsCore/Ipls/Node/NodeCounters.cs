@@ -7,34 +7,59 @@ public sealed class NodeCounters
 {
     private readonly long[] _rejected = new long[Enum.GetValues<RejectReason>().Length];
 
-    public long MessagesSent { get; internal set; }
+    public long MessagesSent { get; private set; }
 
-    public long BytesSent { get; internal set; }
+    public long BytesSent { get; private set; }
 
-    public long MessagesAccepted { get; internal set; }
+    public long MessagesAccepted { get; private set; }
 
-    public long DeltasSent { get; internal set; }
+    public long DeltasSent { get; private set; }
 
     /// <summary>Local rounds not shared because the node did not hold the fleet model yet (or had left).</summary>
-    public long DeltasNotShared { get; internal set; }
+    public long DeltasNotShared { get; private set; }
 
-    public long DeltasBuffered { get; internal set; }
+    public long DeltasBuffered { get; private set; }
 
-    public long DeltasDropped { get; internal set; }
+    public long DeltasDropped { get; private set; }
 
-    public long UpdatesPublished { get; internal set; }
+    public long UpdatesPublished { get; private set; }
 
-    public long UpdatesAdopted { get; internal set; }
+    public long UpdatesAdopted { get; private set; }
 
-    public long StateTransfersServed { get; internal set; }
+    public long StateTransfersServed { get; private set; }
 
-    public long StateTransfersCompleted { get; internal set; }
+    public long StateTransfersCompleted { get; private set; }
 
     public long Rejected(RejectReason reason) => _rejected[(int)reason];
 
     public long RejectedTotal => _rejected.Sum();
 
     internal void Reject(RejectReason reason) => _rejected[(int)reason]++;
+
+    // Only the node counts, one event at a time.
+    internal void Sent(int bytes)
+    {
+        MessagesSent++;
+        BytesSent += bytes;
+    }
+
+    internal void Accepted() => MessagesAccepted++;
+
+    internal void DeltaSent() => DeltasSent++;
+
+    internal void DeltaNotShared() => DeltasNotShared++;
+
+    internal void DeltaBuffered() => DeltasBuffered++;
+
+    internal void DeltaDropped() => DeltasDropped++;
+
+    internal void UpdatePublished() => UpdatesPublished++;
+
+    internal void UpdateAdopted() => UpdatesAdopted++;
+
+    internal void StateTransferServed() => StateTransfersServed++;
+
+    internal void StateTransferCompleted() => StateTransfersCompleted++;
 
     public IReadOnlyDictionary<RejectReason, long> RejectedByReason()
     {

@@ -73,6 +73,8 @@ public sealed partial class KuboTransport : IIplsTransport
     /// <summary>The daemon as it described itself (implementation, version); null until it answered.</summary>
     public IpfsDaemonInfo? Daemon => _daemon;
 
+    public string? NetworkDescription => _daemon is { } daemon ? "ipfs: " + daemon.Describe() : null;
+
     /// <summary>Bootstrapper connections this transport made (for status and tests).</summary>
     public int SwarmConnects => _swarm.Connects;
 

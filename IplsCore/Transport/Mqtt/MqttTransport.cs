@@ -83,6 +83,8 @@ public sealed partial class MqttTransport : IIplsTransport
 
     public bool IsConnected => _client.IsConnected;
 
+    public string? NetworkDescription => "mqtt";
+
     /// <summary>
     /// Creates the transport and starts connecting in the background. It does not wait for the
     /// broker: publishing waits (up to the timeout) while it is away, and it reconnects forever.

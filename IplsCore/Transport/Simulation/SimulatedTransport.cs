@@ -33,6 +33,8 @@ public sealed class SimulatedTransport : IIplsTransport
     /// <summary>The simulated network is always there; loss and partitions are its own business.</summary>
     public bool IsConnected => true;
 
+    public string? NetworkDescription => "simulated";
+
     public Task SubscribeAsync(string topic, CancellationToken cancellationToken)
     {
         lock (_network.Gate)

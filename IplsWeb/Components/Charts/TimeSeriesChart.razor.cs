@@ -1,3 +1,4 @@
+using IplsWeb.Fleet;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 
@@ -48,6 +49,17 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
     /// <summary>How much history the chart keeps; zero keeps everything it is given.</summary>
     [Parameter]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The y-axis's name with its unit (e.g. "anomaly score (MSE, no unit)").</summary>
+    [Parameter]
+    public string? YTitle { get; set; }
+
+    /// <summary>
+    /// The time zone the x-axis labels are drawn in (the dashboard's, as every time it shows); the axis
+    /// is titled with it. Null: the dashboard's local zone.
+    /// </summary>
+    [Parameter]
+    public TimeZoneInfo? Zone { get; set; }
 
     /// <summary>A caption drawn by the chart itself (inside its SVG).</summary>
     [Parameter]
@@ -137,6 +149,9 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
                 zoomable = Zoomable,
                 height = Height,
                 windowMs = (long)Window.TotalMilliseconds,
+                yTitle = YTitle,
+                xTitle = "time (" + Times.ZoneName(DateTimeOffset.UtcNow, Zone ?? TimeZoneInfo.Local) + ")",
+                timeZone = IanaZone(Zone ?? TimeZoneInfo.Local),
             }).ConfigureAwait(true);
             _ready.TrySetResult();
         }
@@ -153,6 +168,10 @@ public sealed partial class TimeSeriesChart : ComponentBase, IAsyncDisposable
             StateHasChanged();
         }
     }
+
+    // The browser formats in this zone (Intl); a zone without an IANA name leaves the browser's own.
+    private static string? IanaZone(TimeZoneInfo zone) =>
+        zone.HasIanaId ? zone.Id : TimeZoneInfo.TryConvertWindowsIdToIanaId(zone.Id, out string? iana) ? iana : null;
 
     private static double[][][] Encode(IReadOnlyList<IReadOnlyList<ChartPoint>> series) =>
         [.. series.Select(s => s.Select(p => new[] { p.AtUnixMs, p.Value }).ToArray())];

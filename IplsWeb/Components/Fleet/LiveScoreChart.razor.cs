@@ -7,6 +7,9 @@ namespace IplsWeb.Components.Fleet;
 /// <summary>A vehicle's live anomaly score with the threshold line (which follows a threshold change).</summary>
 public sealed partial class LiveScoreChart
 {
+    /// <summary>The score axis's name: the score is the model's mean squared reconstruction error of scaled values, without a unit.</summary>
+    public const string ScoreAxis = "anomaly score (reconstruction MSE, no unit)";
+
     private static readonly IReadOnlyList<string> Names = ["anomaly score"];
     private double _threshold;
 

@@ -17,7 +17,7 @@ public sealed partial class ScoreHistory : IDisposable
     private double _threshold;
 
     [Inject]
-    private HistoryWriter History { get; set; } = default!;
+    private IHistoryStore History { get; set; } = default!;
 
     [Inject]
     private FleetState Fleet { get; set; } = default!;
@@ -56,10 +56,9 @@ public sealed partial class ScoreHistory : IDisposable
         _hours = hours;
         try
         {
-            var store = await History.Store;
             long to = Time.GetUtcNow().ToUnixTimeMilliseconds();
             long from = to - (hours * 3_600_000L);
-            var buckets = await store.ScoresAsync(Vehicle, from, to, 600, CancellationToken.None);
+            var buckets = await History.ScoresAsync(Vehicle, from, to, 600, CancellationToken.None);
             _rows = buckets.Sum(b => b.Count);
             _buckets = buckets.Count;
             _message = buckets.Count == 0 ? "No stored scores in this range yet." : null;
@@ -69,7 +68,7 @@ public sealed partial class ScoreHistory : IDisposable
                 buckets.Select(b => new ChartPoint(b.AtUnixMs, b.Max)).ToArray(),
             ], from, to);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
         {
             _message = "History unavailable: " + ex.Message;
         }

@@ -67,6 +67,14 @@ public sealed partial class VehicleCard
         _downFromPeak = _alert is null || peak <= 0 ? 0 : Math.Max(0, (peak - _smoothed) / peak);
     }
 
+    // "peers seen 4" left open whether the bootstrapper was one of them: counted apart.
+    internal static string InContact(IReadOnlyList<PeerSeen> seen)
+    {
+        int bootstrappers = seen.Count(p => p.Role == IplsCore.Ipls.PeerRole.Bootstrapper);
+        int peers = seen.Count - bootstrappers;
+        return $"{peers} {(peers == 1 ? "peer" : "peers")}, {bootstrappers} {(bootstrappers == 1 ? "bootstrapper" : "bootstrappers")}";
+    }
+
     private async Task SetModeAsync(bool anomaly)
     {
         var agent = Fleet.AgentForVehicle(Vehicle);

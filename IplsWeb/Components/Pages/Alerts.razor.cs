@@ -15,7 +15,7 @@ public sealed partial class Alerts
     private readonly string _zone = Times.Format(DateTimeOffset.UnixEpoch, TimeZoneInfo.Local)[9..];
 
     [Inject]
-    private HistoryWriter History { get; set; } = default!;
+    private IHistoryStore History { get; set; } = default!;
 
     protected override bool Shows(FleetChange change) => change.Kind == FleetChangeKind.Alert;
 
@@ -23,10 +23,9 @@ public sealed partial class Alerts
     {
         try
         {
-            var store = await History.Store.WaitAsync(TimeSpan.FromSeconds(5));
-            _stored = await store.AlertsAsync(Shown, CancellationToken.None);
+            _stored = await History.AlertsAsync(Shown, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
         {
             _fallback = $"The alert history cannot be read ({ex.Message}); showing this session's alerts.";
         }

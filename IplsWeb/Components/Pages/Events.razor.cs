@@ -5,7 +5,7 @@ using MudBlazor;
 
 namespace IplsWeb.Components.Pages;
 
-/// <summary>The event history, a page at a time from SQLite (the in-memory last events when it cannot be read).</summary>
+/// <summary>The event history, a page at a time from the history store (the in-memory last events when it cannot be read).</summary>
 public sealed partial class Events
 {
     // The history file is written about once a second: keep reloading the first page for a few ticks after an event.
@@ -18,7 +18,7 @@ public sealed partial class Events
     private int _reloadTicks;
 
     [Inject]
-    private HistoryWriter History { get; set; } = default!;
+    private IHistoryStore History { get; set; } = default!;
 
     protected override bool Shows(FleetChange change) => false; // the table reloads itself after events
 
@@ -53,12 +53,11 @@ public sealed partial class Events
     {
         try
         {
-            var store = await History.Store.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-            var page = await store.EventPageAsync(_kinds, state.Page * state.PageSize, state.PageSize, cancellationToken);
+            var page = await History.EventPageAsync(_kinds, state.Page * state.PageSize, state.PageSize, cancellationToken);
             _fallback = null;
             return new TableData<EventRun> { TotalItems = page.Total, Items = EventRun.Group(page.Items) };
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or TimeoutException or InvalidOperationException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
         {
             _fallback = $"The event history cannot be read ({ex.Message}); showing the last {FleetState.EventsKept:N0} events kept in memory.";
             var events = Fleet.Events().Where(e => _kinds.Count == 0 || _kinds.Contains(e.Kind)).ToArray();

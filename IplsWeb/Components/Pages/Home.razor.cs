@@ -1,15 +1,38 @@
 using IplsWeb.Fleet;
+using Microsoft.AspNetCore.Components;
 
 namespace IplsWeb.Components.Pages;
 
-/// <summary>The fleet overview: a card per vehicle. It renders only when the set of vehicles changes; cards render themselves.</summary>
+/// <summary>
+/// The fleet overview: a card per vehicle for small fleets, the dense list (<see cref="Fleet.FleetTable"/>)
+/// beyond <see cref="CardsUpTo"/> vehicles; the operator can flip it (<c>?view=cards|list</c>). It
+/// renders only when the set of vehicles changes; cards and the list render themselves.
+/// </summary>
 public sealed partial class Home
 {
+    /// <summary>Up to this many vehicles the overview shows cards (64 cards are some 20 screens of charts).</summary>
+    public const int CardsUpTo = 24;
+    public const string CardsView = "cards";
+    public const string ListView = "list";
+
     private List<int> _vehicles = [];
+    private bool _list;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    /// <summary>The operator's choice; none: by the fleet's size.</summary>
+    [SupplyParameterFromQuery(Name = "view")]
+    public string? View { get; set; }
 
     protected override bool Shows(FleetChange change) => change.Kind is FleetChangeKind.VehicleAdded || (change.Kind is FleetChangeKind.Agent && !_vehicles.Contains(change.Vehicle));
 
-    protected override void OnParametersSet() => _vehicles = VehicleNumbers();
+    protected override void OnParametersSet()
+    {
+        _vehicles = VehicleNumbers();
+        ChooseView();
+        Invalidate(); // a new ?view= renders at once
+    }
 
     protected override bool ShouldRender()
     {
@@ -17,9 +40,23 @@ public sealed partial class Home
         if (render)
         {
             _vehicles = VehicleNumbers();
+            ChooseView();
         }
 
         return render;
+    }
+
+    private void ChooseView() => _list = View switch
+    {
+        CardsView => false,
+        ListView => true,
+        _ => _vehicles.Count > CardsUpTo,
+    };
+
+    private Task ChooseViewAsync(string view)
+    {
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("view", view), replace: true);
+        return Task.CompletedTask;
     }
 
     // Vehicles with a peer agent or with scores; bootstrappers have no vehicle.

@@ -17,6 +17,7 @@ public sealed partial class VehicleDetail
     private Alert? _alert;
     private double _smoothed;
     private double _downFromPeak;
+    private bool _publishing;
 
     [Parameter]
     public int Vehicle { get; set; }
@@ -35,6 +36,14 @@ public sealed partial class VehicleDetail
         }
 
         return render;
+    }
+
+    private async Task PublishModeAsync(IplsCore.Data.GeneratorMode mode)
+    {
+        _publishing = true;
+        var result = await Generators.SetAsync(Vehicle, mode, CancellationToken.None);
+        _publishing = false;
+        Snackbar.Add($"Vehicle {Vehicle}: {result.Message}", result.Accepted ? MudBlazor.Severity.Success : MudBlazor.Severity.Error);
     }
 
     private void Read()

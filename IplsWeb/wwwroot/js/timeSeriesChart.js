@@ -98,16 +98,41 @@ function yAxis(state) {
   if (state.threshold !== null) hi = Math.max(hi, state.threshold * 1.25);
   if (lo === Infinity) { lo = 0; hi = 1; }
   const pad = hi > lo ? (hi - lo) * 0.05 : 0.5;
-  return {
+  const axis = {
     min: o.yMin ?? (lo - pad),
     max: o.yMax ?? (hi + pad),
     tickAmount: 5,
     labels: { formatter: v => (typeof v === 'number' ? v.toFixed(digits) : v) },
   };
+  // Only when there is one: ApexCharts fails on an undefined title in an update.
+  if (o.yTitle) axis.title = { text: o.yTitle, style: { fontSize: '11px', fontWeight: 400, color: '#555' } };
+  return axis;
+}
+
+// Times in the dashboard's zone (every time on the dashboard is), whatever the browser's zone is;
+// the axis title names it. Seconds for windows up to an hour, the day for longer ones.
+function timeFormat(options, withSeconds) {
+  const parts = withSeconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit' };
+  let format;
+  try {
+    format = new Intl.DateTimeFormat('en-GB', { ...parts, hourCycle: 'h23', timeZone: options.timeZone || undefined });
+  } catch {
+    format = new Intl.DateTimeFormat('en-GB', { ...parts, hourCycle: 'h23' });
+  }
+  return t => format.format(new Date(t));
+}
+
+function xAxisBase(state) {
+  const o = state.options;
+  const span = state.range ? state.range.toMs - state.range.fromMs : (state.windowMs || 0);
+  const label = timeFormat(o, span > 0 && span <= 3600000);
+  const axis = { type: 'datetime', labels: { datetimeUTC: false, formatter: (value, timestamp) => label(timestamp ?? value) } };
+  if (o.xTitle) axis.title = { text: o.xTitle, style: { fontSize: '11px', fontWeight: 400, color: '#555' } };
+  return axis;
 }
 
 function xAxis(state) {
-  const axis = { type: 'datetime', labels: { datetimeUTC: false } };
+  const axis = xAxisBase(state);
   if (state.range) {
     axis.min = state.range.fromMs;
     axis.max = state.range.toMs;
@@ -152,10 +177,10 @@ export function create(element, options) {
     stroke: { width: 1.5, curve: 'straight' },
     markers: { size: 0 },
     colors: ['#1e88e5', '#e53935', '#43a047', '#fb8c00', '#8e24aa'],
-    xaxis: { type: 'datetime', labels: { datetimeUTC: false } },
+    xaxis: xAxisBase(state),
     yaxis: yAxis(state),
     legend: { show: options.seriesNames.length > 1 },
-    tooltip: { x: { format: 'HH:mm:ss' } },
+    tooltip: { x: { formatter: timeFormat(options, true) } },
     annotations: annotations(state.threshold),
     dataLabels: { enabled: false },
   };

@@ -1,20 +1,25 @@
+using System.Numerics.Tensors;
+
 namespace IplsBench.Federation;
 
 /// <summary>
 /// The ideal centralized FedAvg server: it sees every vehicle's delta the moment the round ends and
-/// applies the sample-weighted mean of the deltas of each round, with no loss and no delay.
+/// applies the weighted mean of the deltas of each tick, with no loss and no delay, with the same
+/// server step and momentum as the IPLS owners.
 /// </summary>
-internal sealed class CentralAggregator(float[] initialModel)
+internal sealed class CentralAggregator(float[] initialModel, double step, double momentum)
 {
     private readonly float[] _model = (float[])initialModel.Clone();
     private readonly float[] _sum = new float[initialModel.Length];
+    private readonly float[] _lastStep = new float[initialModel.Length];
+    private readonly float[] _before = new float[initialModel.Length];
     private double _weight;
 
     public ReadOnlySpan<float> Model => _model;
 
     public void Add(ReadOnlySpan<float> delta, int samples)
     {
-        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(delta, samples, _sum, _sum);
+        TensorPrimitives.MultiplyAdd(delta, samples, _sum, _sum);
         _weight += samples;
     }
 
@@ -26,7 +31,10 @@ internal sealed class CentralAggregator(float[] initialModel)
             return;
         }
 
-        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_sum, (float)(-1.0 / _weight), _model, _model);
+        _model.CopyTo(_before, 0);
+        TensorPrimitives.MultiplyAdd(_sum, (float)(-step / _weight), _model, _model);
+        TensorPrimitives.MultiplyAdd(_lastStep, (float)momentum, _model, _model);
+        TensorPrimitives.Subtract(_model, _before, _lastStep);
         Array.Clear(_sum);
         _weight = 0;
     }

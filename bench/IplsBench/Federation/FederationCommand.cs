@@ -23,10 +23,13 @@ internal static class FederationCommand
         var noveltyPower = new Option<double?>("--novelty-power") { Description = "noveltyWeightPower of the ipls and centralized modes (default: the agent's)." };
         var noveltyCap = new Option<double?>("--novelty-cap") { Description = "noveltyWeightCap of the ipls and centralized modes (default: the agent's)." };
         var trainAbove = new Option<double?>("--personal-train-above") { Description = "personalTrainAbove of the ipls and centralized modes (default: the agent's)." };
+        var step = new Option<double?>("--aggregation-step") { Description = "aggregationStep (server learning rate) of the ipls and centralized modes (default: the agent's)." };
+        var momentum = new Option<double?>("--server-momentum") { Description = "serverMomentum of the ipls and centralized modes (default: the agent's)." };
+        var share = new Option<bool?>("--share-while-learning") { Description = "shareWhileLearning of the ipls and centralized modes (default: the agent's)." };
         var model = new Option<string?>("--model") { Description = "Initial model (.iplsm with scaler); default: the agents' default model." };
         var command = new Command("federation", "Simulate a fleet in virtual time: isolated vs IPLS vs centralized learning, faults (crash, join, loss, split) and traffic scale.")
         {
-            peers, partitions, seed, runs, modesOption, demoOnly, noveltyPower, noveltyCap, trainAbove, json, model,
+            peers, partitions, seed, runs, modesOption, demoOnly, noveltyPower, noveltyCap, trainAbove, step, momentum, share, json, model,
         };
         command.SetAction(parse =>
         {
@@ -52,9 +55,17 @@ internal static class FederationCommand
                 NoveltyWeightPower = parse.GetValue(noveltyPower) ?? defaults.NoveltyWeightPower,
                 NoveltyWeightCap = parse.GetValue(noveltyCap) ?? defaults.NoveltyWeightCap,
                 PersonalTrainAbove = parse.GetValue(trainAbove) ?? defaults.PersonalTrainAbove,
+                ShareWhileLearning = parse.GetValue(share) ?? defaults.ShareWhileLearning,
+            };
+            var ipls = new IplsCore.Ipls.IplsOptions();
+            var aggregation = ipls with
+            {
+                AggregationStep = parse.GetValue(step) ?? ipls.AggregationStep,
+                ServerMomentum = parse.GetValue(momentum) ?? ipls.ServerMomentum,
             };
             try
             {
+                aggregation.Validate(stored.Network.ParameterCount);
                 method.Validate();
             }
             catch (IplsCore.Configuration.ConfigurationException ex)
@@ -70,10 +81,11 @@ internal static class FederationCommand
             foreach (string name in ModeNames.Where(selected.Contains))
             {
                 var (sharing, learning) = Mode(name, method);
-                modes[name] = new FederationScenarios(n, p, firstSeed, stored.Network, stored.Scaler!, learning).Demo(sharing, r);
+                var modeAggregation = learning == method ? aggregation : ipls;
+                modes[name] = new FederationScenarios(n, p, firstSeed, stored.Network, stored.Scaler!, learning, modeAggregation).Demo(sharing, r);
             }
 
-            var scenarios = new FederationScenarios(n, p, firstSeed, stored.Network, stored.Scaler!, method);
+            var scenarios = new FederationScenarios(n, p, firstSeed, stored.Network, stored.Scaler!, method, aggregation);
             bool all = !parse.GetValue(demoOnly);
             var results = new FederationResults(modes, all ? scenarios.Faults(r) : null, all ? scenarios.Scale() : null);
             if (parse.GetValue(json))

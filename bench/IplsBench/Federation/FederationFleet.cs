@@ -19,18 +19,18 @@ internal sealed class FederationFleet
     private readonly CentralAggregator? _central;
     private readonly Dictionary<string, long> _incarnations = new(StringComparer.Ordinal);
 
-    public FederationFleet(SharingMode mode, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, LearningOptions learning, SimulatedNetworkOptions? network = null)
+    public FederationFleet(SharingMode mode, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, LearningOptions learning, IplsOptions aggregation, SimulatedNetworkOptions? network = null)
     {
         Mode = mode;
         Learning = learning;
         _initial = initial;
         _scaler = scaler;
         _seed = seed;
-        Options = new IplsOptions { FleetId = "bench", Partitions = partitions, Replication = 2, };
+        Options = aggregation with { FleetId = "bench", Partitions = partitions, Replication = 2, };
         Network = new SimulatedNetwork(seed, network);
         if (mode == SharingMode.Centralized)
         {
-            _central = new CentralAggregator(initial.Parameters.ToArray());
+            _central = new CentralAggregator(initial.Parameters.ToArray(), aggregation.AggregationStep, aggregation.ServerMomentum);
         }
 
         Network.Schedule(DemoTiming.SampleInterval, SampleTick);

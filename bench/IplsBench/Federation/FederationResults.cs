@@ -9,7 +9,9 @@ internal sealed record ModeResult(
     [property: JsonPropertyName("v2_recover_s")] double V2RecoverSeconds,
     [property: JsonPropertyName("v2_to_v1_peak")] double V2ToV1Peak,
     [property: JsonPropertyName("bystander_score_ratio")] double BystanderScoreRatio,
-    [property: JsonPropertyName("normal_false_alarms")] double NormalFalseAlarms);
+    [property: JsonPropertyName("normal_false_alarms")] double NormalFalseAlarms,
+    [property: JsonPropertyName("v2_fleet_anomaly_score_at_switch")] double V2FleetAnomalyScoreAtSwitch,
+    [property: JsonPropertyName("v1_own_anomaly_score_at_v2_switch")] double V1OwnAnomalyScoreAtV2Switch);
 
 internal sealed record FaultResults(
     [property: JsonPropertyName("crash_max_round_gap_s")] double CrashMaxRoundGapSeconds,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IplsCore.Data;
 using IplsCore.Engine;
+using IplsCore.Ipls;
 using IplsCore.Scaling;
 using IplsCore.Training;
 using IplsCore.Transport.Simulation;
@@ -8,7 +9,7 @@ using IplsCore.Transport.Simulation;
 namespace IplsBench.Federation;
 
 /// <summary>The reference demo and the fault and scale scenarios, all in virtual time.</summary>
-internal sealed class FederationScenarios(int peers, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, LearningOptions learning)
+internal sealed class FederationScenarios(int peers, int partitions, int seed, DenseNetwork initial, MinMaxScaler scaler, LearningOptions learning, IplsOptions aggregation)
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromMinutes(2);
 
@@ -30,7 +31,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
         var results = new List<ModeResult>();
         for (int run = 0; run < runs; run++)
         {
-            results.Add(new FederationScenarios(peers, partitions, seed + run, initial, scaler, learning).Demo(mode, network));
+            results.Add(new FederationScenarios(peers, partitions, seed + run, initial, scaler, learning, aggregation).Demo(mode, network));
         }
 
         return new ModeResult(
@@ -40,7 +41,9 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
             results.Average(r => r.V2RecoverSeconds),
             results.Average(r => r.V2ToV1Peak),
             results.Average(r => r.BystanderScoreRatio),
-            results.Average(r => r.NormalFalseAlarms));
+            results.Average(r => r.NormalFalseAlarms),
+            results.Average(r => r.V2FleetAnomalyScoreAtSwitch),
+            results.Average(r => r.V1OwnAnomalyScoreAtV2Switch));
     }
 
     /// <summary>
@@ -58,6 +61,11 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
             .ToList();
         fleet.Run(WarmUp);
         var (v1Peak, v1Recover) = SwitchAndWatch(fleet, fleet[0]);
+
+        // Where the learning went when vehicle 2 switches: how well the model vehicle 2 scores with
+        // from the fleet, and vehicle 1's own (personal, else fleet) model, explain the new data.
+        double v2Fleet = MeanAnomalyScore(fleet[1].FleetScoring);
+        double v1Own = MeanAnomalyScore(fleet[0].PersonalScoring is { } own && MeanAnomalyScore(own) < MeanAnomalyScore(fleet[0].FleetScoring) ? own : fleet[0].FleetScoring);
         var (v2Peak, v2Recover) = SwitchAndWatch(fleet, fleet[1]);
         if (fleet.Now < switchAt + Observation)
         {
@@ -66,7 +74,17 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
 
         double ratio = bystanders.Count == 0 ? 0 : bystanders.Max(b => b.Baseline.Mean > 0 ? b.During.Mean / b.Baseline.Mean : 0);
         int falseAlarms = bystanders.Sum(b => b.During.AboveThreshold);
-        return new ModeResult(v1Peak, v1Recover, v2Peak, v2Recover, v1Peak > 0 ? v2Peak / v1Peak : 0, ratio, falseAlarms);
+        return new ModeResult(v1Peak, v1Recover, v2Peak, v2Recover, v1Peak > 0 ? v2Peak / v1Peak : 0, ratio, falseAlarms, v2Fleet, v1Own);
+    }
+
+    private static readonly float[] AnomalyProbe = SyntheticVehicleData.Generate(GeneratorMode.Anomaly, 400, 424_242);
+
+    /// <summary>Mean score of a fixed set of 400 anomaly-mode samples under <paramref name="model"/>.</summary>
+    private static double MeanAnomalyScore(ScoringModel model)
+    {
+        var scores = new float[AnomalyProbe.Length / model.Shape.InputSize];
+        new AnomalyScorer(model, maxBatch: scores.Length).Score(AnomalyProbe, scores);
+        return scores.Average();
     }
 
     public FaultResults Faults(int runs)
@@ -120,7 +138,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
     private ScalePoint MeasureTraffic(int n, int p)
     {
         var watch = Stopwatch.StartNew();
-        var fleet = new FederationFleet(SharingMode.Ipls, p, seed, initial, scaler, learning);
+        var fleet = new FederationFleet(SharingMode.Ipls, p, seed, initial, scaler, learning, aggregation);
         for (int i = 0; i < n; i++)
         {
             fleet.AddVehicle();
@@ -139,7 +157,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
 
     private FederationFleet NewFleet(SharingMode mode, int count, SimulatedNetworkOptions? network = null)
     {
-        var fleet = new FederationFleet(mode, partitions, seed, initial, scaler, learning, network);
+        var fleet = new FederationFleet(mode, partitions, seed, initial, scaler, learning, aggregation, network);
         for (int i = 0; i < count; i++)
         {
             fleet.AddVehicle();

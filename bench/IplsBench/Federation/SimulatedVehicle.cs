@@ -56,6 +56,12 @@ internal sealed class SimulatedVehicle
 
     public int Rounds => _trainer.Rounds;
 
+    /// <summary>The model the fleet score comes from now.</summary>
+    public ScoringModel FleetScoring => _scorer.FleetModel;
+
+    /// <summary>The personal model now (null unless scoreWith: personal).</summary>
+    public ScoringModel? PersonalScoring => _scorer.PersonalModel;
+
     public DateTimeOffset? LastRoundAt { get; private set; }
 
     public TimeSpan LongestRoundGap { get; private set; }
@@ -86,7 +92,15 @@ internal sealed class SimulatedVehicle
             }
 
             Link.CopyBase(_base, _baseVersions, _trainer.Network.Parameters);
-            _trainer.BeginRound(_base, _baseVersions);
+            if (_learning.ShareWhileLearning && _personal is { LastStep: PersonalStep.Train })
+            {
+                _trainer.BeginRound(_personal.Network.Parameters, _base, _baseVersions);
+            }
+            else
+            {
+                _trainer.BeginRound(_base, _baseVersions);
+            }
+
             if (_learning.ScoreWith != ScoreWith.Local && !_trainer.WarmingUp)
             {
                 _scorer.FleetModel = ScoringModel.Create(_trainer.Network, _scaler);

@@ -191,6 +191,7 @@ internal static class FleetScaleBenchmark
             BenchCpuCores = Math.Round((end.BenchCpu - start.BenchCpu).TotalSeconds / seconds, 3),
             OverviewFps = frames is null ? null : Math.Round(frames.FramesPerSecond, 1),
             OverviewLongTaskPercent = frames is null ? null : Math.Round(frames.LongTaskPercent, 1),
+            OverviewView = frames?.View,
             OverviewNote = overviewNote,
             HubAgentsConnected = end.HubConnected,
             HubStatusExpectedPerS = Math.Round(hubExpected, 1),

@@ -92,6 +92,9 @@ internal sealed record FleetScaleFigures
 
     public double? OverviewLongTaskPercent { get; init; }
 
+    /// <summary>Which overview <c>/</c> showed: the card grid or the dense list.</summary>
+    public string? OverviewView { get; init; }
+
     public string? OverviewNote { get; init; }
 
     public required int HubAgentsConnected { get; init; }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using IplsCore.Control;
 using IplsCore.Ipls;
 using Microsoft.AspNetCore.Http.Connections;
@@ -15,7 +14,6 @@ internal sealed class HubAgents : IAsyncDisposable
 {
     public static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Slot = TimeSpan.FromMilliseconds(100);
-    private static readonly FrozenDictionary<string, long> NoRejections = FrozenDictionary<string, long>.Empty;
 
     private readonly HubConnection[] _connections;
     private readonly CancellationTokenSource _stop = new();
@@ -153,7 +151,7 @@ internal sealed class HubAgents : IAsyncDisposable
             ScoresAboveThreshold = 0,
             Partitions = [],
             Peers = [],
-            Rejected = NoRejections,
+            Rejected = AgentRejections.None,
             CpuPercent = 1.5,
             MemoryMb = 80,
         };

@@ -18,10 +18,17 @@ public class PersonalizationTests
     [InlineData(0.16, 132)] // twice the scale, q = 2: four times
     [InlineData(0.4, 825)] // five times: 25 times
     [InlineData(5.0, 3300)] // far above: the cap (100)
-    [InlineData(double.NaN, 33)]
+    [InlineData(double.NaN, 33)] // q = 2 here, the default's 2.5 has its own case below
     public void ContributionWeight_IsSamplesRaisedByNoveltyToThePower_Capped(double meanBaseScore, int expected)
     {
-        Assert.Equal(expected, ContributionWeight.Of(33, meanBaseScore, Defaults));
+        Assert.Equal(expected, ContributionWeight.Of(33, meanBaseScore, Defaults with { NoveltyWeightPower = 2 }));
+    }
+
+    [Fact]
+    public void ContributionWeight_WithTheDefaultPower_IsSamplesTimesNoveltyToTwoAndAHalf()
+    {
+        Assert.Equal(2.5, Defaults.NoveltyWeightPower);
+        Assert.Equal((int)Math.Round(33 * Math.Pow(2, 2.5)), ContributionWeight.Of(33, 0.16, Defaults));
     }
 
     [Fact]
@@ -130,6 +137,33 @@ public class PersonalizationTests
         }
 
         Assert.Equal(MeanScore(ScoringModel.Create(initial, scaler), rows), outcome!.BaseScore, 4);
+    }
+
+    [Fact]
+    public void Round_StartedFromAnotherModel_TakesItsDeltaAgainstTheBase()
+    {
+        // shareWhileLearning: the fit starts from the personal model, the delta is against the fleet model.
+        var (initial, scaler) = DefaultModel();
+        var start = initial.Clone();
+        var moved = start.Parameters.ToArray();
+        for (int i = 0; i < moved.Length; i++)
+        {
+            moved[i] += 0.01f;
+        }
+
+        start.SetParameters(moved);
+        var cadence = new TrainingCadence { WarmUpRounds = 0, LearningRate = 0 }; // no fitting: the delta is the start's offset alone
+        var trainer = new RoundTrainer(initial, scaler, cadence, partitions: 8, seed: 1);
+        trainer.BeginRound(start.Parameters, initial.Parameters, new long[8]);
+        var rows = SyntheticVehicleData.Generate(GeneratorMode.Normal, 33, 2);
+        RoundOutcome? outcome = null;
+        for (int i = 0; i < 33; i++)
+        {
+            outcome = trainer.Add(rows.AsSpan(i * 4, 4));
+        }
+
+        Assert.All(outcome!.Delta, d => Assert.Equal(-0.01f, d, 1e-4f));
+        Assert.Equal(MeanScore(ScoringModel.Create(initial, scaler), rows), outcome.BaseScore, 4);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using IplsCore.Messages;
 using IplsCore.Tests.Transport;
-using IplsPeerAgent.Tests.Agent;
 
 namespace IplsPeerAgent.Tests.Cli;
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using IplsCore.Tests.Transport;
-using IplsPeerAgent.Tests.Agent;
 
 namespace IplsPeerAgent.Tests.Deployment;
 

@@ -16,6 +16,9 @@ public sealed class BrokerFlowControlTests
         await using var host = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0, extra:
         [
             "--Dashboard:Broker:MaxPendingPerClient=1000", "--Dashboard:Broker:HoldPublishersAbove=100", "--Dashboard:Broker:ResumeBelow=20",
+            // On a loaded machine the subscriber (in this process) can be starved for seconds: long enough
+            // for the default 1 s hold and 5 s stall to give up on it. This test is about the hold, not those limits.
+            "--Dashboard:Broker:MaxHold=00:00:30", "--Dashboard:Broker:StallAfter=00:01:00",
         ]);
         var received = new ConcurrentDictionary<string, byte>();
         using var subscriber = await SubscribeAsync(host.MqttPort, "healthy", "burst/#", received);
@@ -24,7 +27,7 @@ public sealed class BrokerFlowControlTests
         const int Publishers = 8, Each = 2_500;
         await Task.WhenAll(Enumerable.Range(0, Publishers).Select(p => PublishAsync(host.MqttPort, $"burst/{p}", Each, payloadBytes: 100, window: 40)));
 
-        await Eventually.TrueAsync(() => received.Count == Publishers * Each, "every message of the burst arrived", seconds: 60);
+        await Eventually.TrueAsync(() => received.Count == Publishers * Each, "every message of the burst arrived", seconds: 180);
         Assert.Equal(0, host.Services.GetRequiredService<DeliveryFlowControl>().Status.Dropped);
     }
 

@@ -36,7 +36,7 @@ public sealed class AgentStateChipTests : IAsyncDisposable
         ScoresAboveThreshold = 0,
         Partitions = [],
         Peers = [],
-        Rejected = new Dictionary<string, long>(),
+        Rejected = AgentRejections.None,
         CpuPercent = 0,
         MemoryMb = 1,
     };

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Bunit;
 using IplsCore.Control;
 using IplsWeb.Components.Charts;
@@ -33,6 +34,8 @@ public sealed class OperatorViewTests : IAsyncDisposable
         var options = new DashboardOptions { DataDirectory = Path.GetTempPath() };
         _context.Services.AddSingleton(options);
         _context.Services.AddSingleton(new RuntimeSettings(options));
+        // Never opened (no host starts the writer): the history chart shows "History unavailable".
+        _context.Services.AddSingleton<IHistoryStore>(new SqliteHistoryStore(Path.Combine(Path.GetTempPath(), "ipls-never-opened.db")));
         _context.Services.AddSingleton<HistoryWriter>();
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _module = _context.JSInterop.SetupModule("./js/timeSeriesChart.js");
@@ -60,7 +63,7 @@ public sealed class OperatorViewTests : IAsyncDisposable
         GeneratorMode = "normal",
         Partitions = [],
         Peers = [],
-        Rejected = new Dictionary<string, long>(),
+        Rejected = AgentRejections.None,
         CpuPercent = 50,
         MemoryMb = 100,
         SharedProcess = shared,
@@ -110,6 +113,21 @@ public sealed class OperatorViewTests : IAsyncDisposable
     }
 
     [Fact]
+    public void EveryChart_NamesItsAxes_WithTheUnitAndTheTimeZone()
+    {
+        _context.Render<LiveScoreChart>(p => p.Add(c => c.Vehicle, 1));
+        _context.Render<LiveSensorChart>(p => p.Add(c => c.Vehicle, 1));
+        _context.Render<ScoreHistory>(p => p.Add(c => c.Vehicle, 1));
+
+        var created = _module.Invocations["create"].Select(i => JsonSerializer.SerializeToElement(i.Arguments[1])).ToList();
+        Assert.Equal(3, created.Count);
+        string zone = Times.ZoneName(DateTimeOffset.UtcNow, TimeZoneInfo.Local);
+        Assert.All(created, o => Assert.Equal($"time ({zone})", o.GetProperty("xTitle").GetString()));
+        Assert.Equal(2, created.Count(o => o.GetProperty("yTitle").GetString() == "anomaly score (reconstruction MSE, no unit)"));
+        Assert.Single(created, o => o.GetProperty("yTitle").GetString()!.StartsWith("sensor value (raw", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void TheHistoryChart_MovesItsThresholdLine_WhenTheThresholdChanges()
     {
         _fleet.Threshold = 0.08;
@@ -151,6 +169,27 @@ public sealed class OperatorViewTests : IAsyncDisposable
         Assert.Contains("stopped", cut.Find("[data-testid=health-detail]").TextContent, StringComparison.Ordinal);
         Assert.Contains("UTC", cut.Find("[data-testid=health-detail]").TextContent, StringComparison.Ordinal);
         Assert.Equal("Vehicle 3: send anomaly data", cut.Find("input[data-testid=mode-switch]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void ACard_NamesTheVehicleOnce_ExplainsTheLoss_AndCountsPeersAndBootstrappersApart()
+    {
+        _fleet.OnRegistered(new AgentRegistration("vehicle-2", 2, IplsCore.Ipls.PeerRole.Peer, "1", "linux", "x64", "h", "{}"), "c-2");
+        _fleet.OnStatus(Status("vehicle-2", 2, AgentRunState.Running) with
+        {
+            LastLoss = 2.15f,
+            Peers = [new("vehicle-1", IplsCore.Ipls.PeerRole.Peer, 1), new("vehicle-3", IplsCore.Ipls.PeerRole.Peer, 1), new("boot-900", IplsCore.Ipls.PeerRole.Bootstrapper, 1)],
+        });
+
+        var cut = _context.Render<VehicleCard>(p => p.Add(c => c.Vehicle, 2));
+
+        string header = cut.Find(".mud-card-header").TextContent;
+        Assert.Contains("Vehicle 2", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("vehicle-2", header, StringComparison.Ordinal); // not "Vehicle 2 vehicle-2"
+        Assert.Equal("2 peers, 1 bootstrapper", cut.Find("[data-testid=in-contact]").TextContent.Trim());
+        var loss = cut.Find("[data-testid=training-loss]");
+        Assert.Equal("training loss", loss.PreviousElementSibling!.TextContent.Trim());
+        Assert.Contains("not comparable with the scores", loss.GetAttribute("title"), StringComparison.Ordinal);
     }
 
     [Fact]

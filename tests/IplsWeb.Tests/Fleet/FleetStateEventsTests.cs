@@ -56,8 +56,8 @@ public sealed class FleetStateEventsTests
         ScoresAboveThreshold = 0,
         Partitions = [],
         Peers = [],
-        Rejected = rejected,
-        RejectedBefore = before,
+        Rejected = AgentRejections.FromWire(rejected),
+        RejectedBefore = before is null ? null : AgentRejections.FromWire(before),
         CpuPercent = 0,
         MemoryMb = 0,
     };
