@@ -182,7 +182,7 @@ public sealed class OperatorDashboardTests : IAsyncLifetime
         await Browser.ScreenshotAsync(page, "fleet-overview");
         if (Environment.GetEnvironmentVariable("IPLS_UPDATE_DOCS_IMAGES") == "1")
         {
-            // The README's picture, refreshed by this test: IPLS_UPDATE_DOCS_IMAGES=1 dotnet test tests/IplsWeb.BrowserTests --filter OperatorDashboardTests.
+            // The README's picture, refreshed by this test: IPLS_UPDATE_DOCS_IMAGES=1 dotnet test tests/IplsWeb.BrowserTests --filter TheConfigEditor_DoesNotShowTheFleetToken (README).
             string docs = Path.Combine(DocsImages.Folder(), "fleet.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = docs });
         }
