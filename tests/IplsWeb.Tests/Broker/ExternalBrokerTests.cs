@@ -11,6 +11,7 @@ using IplsWeb.Broker;
 using IplsWeb.Hosting;
 using IplsWeb.History;
 using Microsoft.Extensions.DependencyInjection;
+using IplsWeb.Tests.Logging;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -513,26 +514,4 @@ public sealed class ExternalBrokerTests : IDisposable
 
     private static async Task<long> CountAsync(IHistoryStore store, int vehicle) =>
         (await store.ScoresAsync(vehicle, 0, long.MaxValue / 2, 1_000_000, CancellationToken.None)).Sum(b => b.Count);
-
-    private sealed class RecordingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{logLevel} {category}[{eventId.Id}] {formatter(state, exception)} {exception}");
-        }
-    }
 }
