@@ -323,7 +323,7 @@ public sealed partial class PostgresHistoryStore : IHistoryStore
         query.Parameters.Add(new NpgsqlParameter<long> { TypedValue = toMs });
         query.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)subject ?? DBNull.Value });
         query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        return await ReadEventsAsync(query, cancellationToken).ConfigureAwait(false);
+        return await HistoryRows.ReadEventsAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<EventPage> EventPageAsync(IReadOnlyCollection<FleetEventKind> kinds, int offset, int limit, CancellationToken cancellationToken)
@@ -351,22 +351,9 @@ public sealed partial class PostgresHistoryStore : IHistoryStore
         query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = offset });
         int total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        var items = await ReadEventsAsync(query, cancellationToken).ConfigureAwait(false);
+        var items = await HistoryRows.ReadEventsAsync(query, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new EventPage(total, items);
-    }
-
-    private static async Task<List<FleetEvent>> ReadEventsAsync(NpgsqlCommand query, CancellationToken cancellationToken)
-    {
-        var result = new List<FleetEvent>();
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var kind = Enum.TryParse<FleetEventKind>(reader.GetString(1), out var k) ? k : FleetEventKind.Rejected;
-            result.Add(new FleetEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), kind, reader.GetString(2), reader.GetString(3)));
-        }
-
-        return result;
     }
 
     /// <summary>

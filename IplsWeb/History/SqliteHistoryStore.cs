@@ -262,7 +262,7 @@ public sealed class SqliteHistoryStore : IHistoryStore
             query.Parameters.AddWithValue("$to", toMs);
             query.Parameters.AddWithValue("$s", (object?)subject ?? DBNull.Value);
             query.Parameters.AddWithValue("$limit", limit);
-            return await ReadEventsAsync(query, cancellationToken).ConfigureAwait(false);
+            return await HistoryRows.ReadEventsAsync(query, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -295,25 +295,12 @@ public sealed class SqliteHistoryStore : IHistoryStore
             query.Parameters.AddWithValue("$limit", limit);
             query.Parameters.AddWithValue("$offset", offset);
             int total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-            return new EventPage(total, await ReadEventsAsync(query, cancellationToken).ConfigureAwait(false));
+            return new EventPage(total, await HistoryRows.ReadEventsAsync(query, cancellationToken).ConfigureAwait(false));
         }
         finally
         {
             _gate.Release();
         }
-    }
-
-    private static async Task<List<FleetEvent>> ReadEventsAsync(SqliteCommand query, CancellationToken cancellationToken)
-    {
-        var result = new List<FleetEvent>();
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var kind = Enum.TryParse<FleetEventKind>(reader.GetString(1), out var k) ? k : FleetEventKind.Rejected;
-            result.Add(new FleetEvent(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), kind, reader.GetString(2), reader.GetString(3)));
-        }
-
-        return result;
     }
 
     /// <summary>Deletes scores and events older than the cutoff; returns how many rows went.</summary>
