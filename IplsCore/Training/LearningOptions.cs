@@ -19,8 +19,12 @@ public sealed record LearningOptions
     /// <summary>The largest factor a round's weight can be raised by.</summary>
     public double NoveltyWeightCap { get; init; } = 100;
 
-    /// <summary>The mean fleet score from which a round counts as new data (the threshold by default).</summary>
-    public double NoveltyScale { get; init; } = 0.08;
+    /// <summary>
+    /// The mean fleet score from which a round counts as new data: half the threshold by default, so a
+    /// round keeps a raised weight until the fleet model scores its data well under the threshold
+    /// (chosen by IplsBench federation, docs/learning.md).
+    /// </summary>
+    public double NoveltyScale { get; init; } = 0.04;
 
     /// <summary>
     /// With <see cref="ScoreWith.Personal"/>: the personal model is fitted on a round only while its own

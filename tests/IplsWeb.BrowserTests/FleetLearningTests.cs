@@ -8,15 +8,20 @@ namespace IplsWeb.BrowserTests;
 /// data, its score crosses the threshold and falls back under it as it learns the new data; then
 /// vehicle 2 is switched to the same kind of data and peaks lower, because the fleet learnt it from
 /// vehicle 1. The demo fleet runs the agent's default (personal scoring, novelty-weighted deltas) at
-/// 40 Hz, so rounds (one per 33 samples) come ten times as fast as at 4 Hz.
+/// 10 Hz, so rounds (one per 33 samples) come 2.5 times as fast as at 4 Hz. Vehicle 1 learns the new
+/// data in about two rounds, so at 40 Hz it was above the threshold for under 2 s: too short to
+/// see on its card.
 /// </summary>
 public sealed class FleetLearningTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Timeout = BrowserSession.DefaultTimeout;
     private const double Threshold = 0.08;
 
-    /// <summary>Peaks are judged on 1 s means (40 samples), as the benchmark judges them on 3 s at 4 Hz.</summary>
-    private const int PeakWindow = 40;
+    /// <summary>Demo rate of the fleet's generators.</summary>
+    private const int RateHz = 10;
+
+    /// <summary>Crossings and peaks are judged on means of 12 samples, as the benchmark judges them (3 s at 4 Hz).</summary>
+    private const int PeakWindow = 12;
 
     private BrowserSession? _session;
     private IplsWeb.Tests.DashboardHost? _host;
@@ -24,7 +29,7 @@ public sealed class FleetLearningTests(ITestOutputHelper output) : IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        _session = await BrowserSession.StartAsync(peers: 2, bootstrappers: 1, rateHz: 40);
+        _session = await BrowserSession.StartAsync(peers: 2, bootstrappers: 1, rateHz: RateHz);
         _host = _session?.Host;
         _page = _session?.Page;
     }
@@ -56,12 +61,12 @@ public sealed class FleetLearningTests(ITestOutputHelper output) : IAsyncLifetim
         var peak1 = new PeakTracker(_host, 1);
         await card1.Locator("input[type=checkbox]").First.ClickAsync();
         await Assertions.Expect(card1.GetByText("anomaly data")).ToBeVisibleAsync();
-        await Eventually.TrueAsync(() => peak1.Update() && RecentMean(1) is > Threshold, "vehicle 1's score crosses the threshold", seconds: 60);
+        await Eventually.TrueAsync(() => peak1.Update() && peak1.Peak > Threshold, "vehicle 1's score crosses the threshold", seconds: 60);
         await Assertions.Expect(card1.GetByTestId("last-score").Locator(".above")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(_page!, "learning-1-crossed");
         var switched1 = DateTimeOffset.UtcNow;
-        await Eventually.TrueAsync(() => peak1.Update() && RecentMean(1) is < Threshold, "vehicle 1's score falls back under the threshold", seconds: 180);
-        output.WriteLine($"vehicle 1 back under the threshold (10 s mean) {(DateTimeOffset.UtcNow - switched1).TotalSeconds:F0} s after it crossed");
+        await Eventually.TrueAsync(() => peak1.Update() && peak1.Current is < Threshold, "vehicle 1's score falls back under the threshold", seconds: 180);
+        output.WriteLine($"vehicle 1 back under the threshold ({PeakWindow}-sample mean) {(DateTimeOffset.UtcNow - switched1).TotalSeconds:F1} s after it crossed");
         await Assertions.Expect(card1.GetByTestId("last-score").Locator(".above")).ToHaveCountAsync(0, new() { Timeout = Timeout });
         await Browser.ScreenshotAsync(_page!, "learning-2-fell-back");
 
@@ -71,7 +76,7 @@ public sealed class FleetLearningTests(ITestOutputHelper output) : IAsyncLifetim
         await card2.Locator("input[type=checkbox]").First.ClickAsync();
         await Assertions.Expect(card2.GetByText("anomaly data")).ToBeVisibleAsync();
         await Eventually.TrueAsync(
-            () => peak2.Update() && DateTimeOffset.UtcNow - switched2 > TimeSpan.FromSeconds(15) && RecentMean(2) is < Threshold,
+            () => peak2.Update() && DateTimeOffset.UtcNow - switched2 > TimeSpan.FromSeconds(15) && peak2.Current is < Threshold,
             "vehicle 2 has run on the new data for 15 s and scores under the threshold",
             seconds: 180);
         await Browser.ScreenshotAsync(_page!, "learning-3-second-vehicle");
@@ -87,14 +92,17 @@ public sealed class FleetLearningTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     /// <summary>
-    /// The highest 1 s mean of a vehicle's scores since it was created. The dashboard keeps the last
-    /// 1,200 scores (30 s at 40 Hz), so the peak is taken at every poll.
+    /// The highest mean of <see cref="PeakWindow"/> consecutive scores of a vehicle since it was created.
+    /// The dashboard keeps the last 1,200 scores (2 minutes at 10 Hz); the peak is taken at every poll.
     /// </summary>
     private sealed class PeakTracker(IplsWeb.Tests.DashboardHost host, int vehicle)
     {
         private readonly long _since = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
         public double Peak { get; private set; }
+
+        /// <summary>The mean of the last <see cref="PeakWindow"/> scores, or null when there are fewer.</summary>
+        public double? Current { get; private set; }
 
         /// <summary>Takes the peak of what is there now; always true, to chain in a condition.</summary>
         public bool Update()
@@ -114,6 +122,8 @@ public sealed class FleetLearningTests(ITestOutputHelper output) : IAsyncLifetim
                     Peak = Math.Max(Peak, sum / PeakWindow);
                 }
             }
+
+            Current = points.Length >= PeakWindow ? sum / PeakWindow : null;
 
             return true;
         }

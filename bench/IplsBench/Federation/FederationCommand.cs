@@ -22,6 +22,7 @@ internal static class FederationCommand
         var demoOnly = new Option<bool>("--demo-only") { Description = "Run the demo only (no fault and scale scenarios)." };
         var noveltyPower = new Option<double?>("--novelty-power") { Description = "noveltyWeightPower of the ipls and centralized modes (default: the agent's)." };
         var noveltyCap = new Option<double?>("--novelty-cap") { Description = "noveltyWeightCap of the ipls and centralized modes (default: the agent's)." };
+        var noveltyScale = new Option<double?>("--novelty-scale") { Description = "noveltyScale of the ipls and centralized modes (default: the agent's)." };
         var trainAbove = new Option<double?>("--personal-train-above") { Description = "personalTrainAbove of the ipls and centralized modes (default: the agent's)." };
         var step = new Option<double?>("--aggregation-step") { Description = "aggregationStep (server learning rate) of the ipls and centralized modes (default: the agent's)." };
         var momentum = new Option<double?>("--server-momentum") { Description = "serverMomentum of the ipls and centralized modes (default: the agent's)." };
@@ -29,7 +30,7 @@ internal static class FederationCommand
         var model = new Option<string?>("--model") { Description = "Initial model (.iplsm with scaler); default: the agents' default model." };
         var command = new Command("federation", "Simulate a fleet in virtual time: isolated vs IPLS vs centralized learning, faults (crash, join, loss, split) and traffic scale.")
         {
-            peers, partitions, seed, runs, modesOption, demoOnly, noveltyPower, noveltyCap, trainAbove, step, momentum, share, json, model,
+            peers, partitions, seed, runs, modesOption, demoOnly, noveltyPower, noveltyCap, noveltyScale, trainAbove, step, momentum, share, json, model,
         };
         command.SetAction(parse =>
         {
@@ -54,6 +55,7 @@ internal static class FederationCommand
             {
                 NoveltyWeightPower = parse.GetValue(noveltyPower) ?? defaults.NoveltyWeightPower,
                 NoveltyWeightCap = parse.GetValue(noveltyCap) ?? defaults.NoveltyWeightCap,
+                NoveltyScale = parse.GetValue(noveltyScale) ?? defaults.NoveltyScale,
                 PersonalTrainAbove = parse.GetValue(trainAbove) ?? defaults.PersonalTrainAbove,
                 ShareWhileLearning = parse.GetValue(share) ?? defaults.ShareWhileLearning,
             };

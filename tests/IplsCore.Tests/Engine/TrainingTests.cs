@@ -49,6 +49,23 @@ public class TrainingTests
     }
 
     [Fact]
+    public void CrossEntropy_ClampsTargetsToTheSigmoidsRange()
+    {
+        // A scaled value past the scaler's range is a target no sigmoid reaches: unclamped, its gradient
+        // never vanishes and training grows the weights around it without bound.
+        float[] output = [0.2f, 0.2f, 0.2f];
+        float[] target = [-0.5f, 1.5f, 0.5f];
+        float[] delta = new float[3];
+
+        float loss = BinaryCrossEntropy.LossAndDelta(output, target, 1, delta);
+
+        Assert.Equal([0.2f, 0.2f - 1f, 0.2f - 0.5f], delta);
+        float[] clamped = [0f, 1f, 0.5f];
+        Assert.Equal(BinaryCrossEntropy.Loss(output, clamped, 1), loss, 1e-6);
+        Assert.Equal(loss, BinaryCrossEntropy.Loss(output, target, 1), 1e-6);
+    }
+
+    [Fact]
     public void AdamStep_MatchesHandComputedUpdate()
     {
         // t = 1: m = 0.1·0.5 = 0.05, v = 0.001·0.25 = 0.00025,

@@ -18,17 +18,19 @@ public class PersonalizationTests
     [InlineData(0.16, 132)] // twice the scale, q = 2: four times
     [InlineData(0.4, 825)] // five times: 25 times
     [InlineData(5.0, 3300)] // far above: the cap (100)
-    [InlineData(double.NaN, 33)] // q = 2 here, the default's 2.5 has its own case below
+    [InlineData(double.NaN, 33)] // q = 2 and scale 0.08 here, the defaults (2.5, 0.04) have their own case below
     public void ContributionWeight_IsSamplesRaisedByNoveltyToThePower_Capped(double meanBaseScore, int expected)
     {
-        Assert.Equal(expected, ContributionWeight.Of(33, meanBaseScore, Defaults with { NoveltyWeightPower = 2 }));
+        Assert.Equal(expected, ContributionWeight.Of(33, meanBaseScore, Defaults with { NoveltyWeightPower = 2, NoveltyScale = 0.08 }));
     }
 
     [Fact]
-    public void ContributionWeight_WithTheDefaultPower_IsSamplesTimesNoveltyToTwoAndAHalf()
+    public void ContributionWeight_WithTheDefaults_IsSamplesTimesNoveltyToTwoAndAHalf_FromHalfTheThreshold()
     {
         Assert.Equal(2.5, Defaults.NoveltyWeightPower);
-        Assert.Equal((int)Math.Round(33 * Math.Pow(2, 2.5)), ContributionWeight.Of(33, 0.16, Defaults));
+        Assert.Equal(AnomalyThreshold.Default / 2, Defaults.NoveltyScale);
+        Assert.Equal(33, ContributionWeight.Of(33, 0.04, Defaults)); // at the scale: its samples
+        Assert.Equal((int)Math.Round(33 * Math.Pow(2, 2.5)), ContributionWeight.Of(33, 0.08, Defaults)); // at the threshold: 5.7 times
     }
 
     [Fact]
