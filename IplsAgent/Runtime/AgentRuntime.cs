@@ -111,7 +111,7 @@ internal sealed partial class AgentRuntime : IAsyncDisposable
         var trainer = new RoundTrainer(network, scaler, settings.Cadence, settings.Ipls.Partitions, settings.Vehicle);
         _scoring = new ScoringLoop(settings, _data, scorer, queue.Writer, Counters, Controls, _generator, options.Time, _logger);
         var personalModel = personal ? new PersonalModel(personalStart, scaler, settings.Cadence, settings.Learning, settings.Vehicle) : null;
-        _training = new TrainingLoop(trainer, personalModel, _runner, scorer, scaler, settings.Learning, settings.Cadence.WarmUpRounds, queue.Reader, Counters, _logger);
+        _training = new TrainingLoop(trainer, personalModel, _runner, scorer, scaler, settings.Learning, Controls, settings.Cadence.WarmUpRounds, queue.Reader, Counters, _logger);
     }
 
     public PeerIdentity Identity { get; }

@@ -23,6 +23,7 @@ internal sealed partial class TrainingLoop(
     PersonalizedScorer scorer,
     MinMaxScaler scaler,
     LearningOptions learning,
+    AgentControls controls,
     int warmUpRounds,
     ChannelReader<float[]> samples,
     AgentCounters counters,
@@ -87,7 +88,7 @@ internal sealed partial class TrainingLoop(
         Volatile.Write(ref _rounds, outcome.Round);
         counters.RoundDone(outcome.Loss);
         LogRound(runner.Id, outcome.Round, outcome.Samples, outcome.Loss);
-        int weight = ContributionWeight.Of(outcome.Samples, outcome.BaseScore, learning);
+        int weight = ContributionWeight.Of(outcome.Samples, outcome.BaseScore, learning, controls.Threshold);
         await runner.SubmitDeltaAsync(outcome.Delta, outcome.BaseVersions, weight, outcome.Round, cancellationToken).ConfigureAwait(false);
         if (learning.ScoreWith == ScoreWith.Local && outcome.Round > warmUpRounds)
         {

@@ -220,7 +220,7 @@ public static partial class AgentSettingsReader
             },
             NoveltyWeightPower = Double("noveltyWeightPower", defaults.NoveltyWeightPower, 0, 8),
             NoveltyWeightCap = Double("noveltyWeightCap", defaults.NoveltyWeightCap, 1, ContributionWeight.MaxFactor),
-            NoveltyScale = Double("noveltyScale", defaults.NoveltyScale, 1e-6, 1000),
+            NoveltyScale = string.IsNullOrEmpty(Text("noveltyScale")) ? defaults.NoveltyScale : Double("noveltyScale", 0, 1e-6, 1000),
             PersonalTrainAbove = Double("personalTrainAbove", defaults.PersonalTrainAbove, 0, 1000),
             ShareWhileLearning = Bool("shareWhileLearning", defaults.ShareWhileLearning),
         };

@@ -15,25 +15,29 @@ public static class ContributionWeight
     public const int MaxWeight = 1_000_000;
 
     /// <summary>
-    /// samples · clamp((meanBaseScore / scale)^power, 1, cap): a round the fleet model already scores
-    /// under <paramref name="options"/>' NoveltyScale weighs its samples; a non-finite score weighs its samples.
+    /// samples · clamp((meanBaseScore / scale)^power, 1, cap), the scale being
+    /// <see cref="LearningOptions.NoveltyScaleAt"/> the vehicle's <paramref name="threshold"/>: a round
+    /// the fleet model already scores under the scale weighs its samples; so does a non-finite score.
     /// </summary>
-    public static int Of(int samples, double meanBaseScore, LearningOptions options)
+    public static int Of(int samples, double meanBaseScore, LearningOptions options, double threshold)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
-        double factor = Factor(meanBaseScore, options);
+        double factor = Factor(meanBaseScore, options, threshold);
         return (int)Math.Min(MaxWeight, Math.Round(samples * factor));
     }
 
-    public static double Factor(double meanBaseScore, LearningOptions options)
+    public static double Factor(double meanBaseScore, LearningOptions options, double threshold)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.NoveltyWeightPower <= 0 || !double.IsFinite(meanBaseScore) || meanBaseScore <= options.NoveltyScale)
+        double scale = options.NoveltyScaleAt(threshold);
+
+        // A threshold of 0 calls every sample anomalous, so nothing stands out as new: samples only.
+        if (options.NoveltyWeightPower <= 0 || !(scale > 0) || !double.IsFinite(meanBaseScore) || meanBaseScore <= scale)
         {
             return 1;
         }
 
-        return Math.Clamp(Math.Pow(meanBaseScore / options.NoveltyScale, options.NoveltyWeightPower), 1, options.NoveltyWeightCap);
+        return Math.Clamp(Math.Pow(meanBaseScore / scale, options.NoveltyWeightPower), 1, options.NoveltyWeightCap);
     }
 }

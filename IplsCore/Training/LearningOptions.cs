@@ -20,11 +20,12 @@ public sealed record LearningOptions
     public double NoveltyWeightCap { get; init; } = 100;
 
     /// <summary>
-    /// The mean fleet score from which a round counts as new data: half the threshold by default, so a
-    /// round keeps a raised weight until the fleet model scores its data well under the threshold
-    /// (chosen by IplsBench federation, docs/learning.md).
+    /// The mean fleet score from which a round counts as new data; null (the default) means half the
+    /// vehicle's current threshold, so it follows a threshold the operator changes. Half, not all of
+    /// it: a round keeps a raised weight until the fleet model scores its data well under the
+    /// threshold (chosen by IplsBench federation, docs/learning.md).
     /// </summary>
-    public double NoveltyScale { get; init; } = 0.04;
+    public double? NoveltyScale { get; init; }
 
     /// <summary>
     /// With <see cref="ScoreWith.Personal"/>: the personal model is fitted on a round only while its own
@@ -38,6 +39,9 @@ public sealed record LearningOptions
     /// fleet round starts from it, so the delta carries what the vehicle learnt so far.
     /// </summary>
     public bool ShareWhileLearning { get; init; }
+
+    /// <summary>The novelty scale in force while the vehicle's threshold is <paramref name="threshold"/>.</summary>
+    public double NoveltyScaleAt(double threshold) => NoveltyScale ?? threshold / 2;
 
     /// <summary>The reference's behaviour and this project's earlier default: no personal model, weights by samples.</summary>
     public static LearningOptions Plain(ScoreWith scoreWith) => new() { ScoreWith = scoreWith, NoveltyWeightPower = 0 };
@@ -59,9 +63,9 @@ public sealed record LearningOptions
             throw new ConfigurationException("personalTrainAbove", PersonalTrainAbove, "must be a number between 0 and 1000");
         }
 
-        if (!double.IsFinite(NoveltyScale) || NoveltyScale is <= 0 or > 1000)
+        if (NoveltyScale is { } scale && (!double.IsFinite(scale) || scale is <= 0 or > 1000))
         {
-            throw new ConfigurationException("noveltyScale", NoveltyScale, "must be a number above 0 and at most 1000");
+            throw new ConfigurationException("noveltyScale", scale, "must be a number above 0 and at most 1000");
         }
     }
 }

@@ -22,7 +22,7 @@ internal static class FederationCommand
         var demoOnly = new Option<bool>("--demo-only") { Description = "Run the demo only (no fault and scale scenarios)." };
         var noveltyPower = new Option<double?>("--novelty-power") { Description = "noveltyWeightPower of the ipls and centralized modes (default: the agent's)." };
         var noveltyCap = new Option<double?>("--novelty-cap") { Description = "noveltyWeightCap of the ipls and centralized modes (default: the agent's)." };
-        var noveltyScale = new Option<double?>("--novelty-scale") { Description = "noveltyScale of the ipls and centralized modes (default: the agent's)." };
+        var noveltyScale = new Option<double?>("--novelty-scale") { Description = "noveltyScale of the ipls and centralized modes (default: the agent's, half the threshold)." };
         var trainAbove = new Option<double?>("--personal-train-above") { Description = "personalTrainAbove of the ipls and centralized modes (default: the agent's)." };
         var step = new Option<double?>("--aggregation-step") { Description = "aggregationStep (server learning rate) of the ipls and centralized modes (default: the agent's)." };
         var momentum = new Option<double?>("--server-momentum") { Description = "serverMomentum of the ipls and centralized modes (default: the agent's)." };

@@ -112,7 +112,7 @@ internal sealed class SimulatedVehicle
             return;
         }
 
-        Link.Submit(outcome.Delta, outcome.BaseVersions, ContributionWeight.Of(outcome.Samples, outcome.BaseScore, _learning), outcome.Round);
+        Link.Submit(outcome.Delta, outcome.BaseVersions, ContributionWeight.Of(outcome.Samples, outcome.BaseScore, _learning, DemoTiming.Threshold), outcome.Round);
         if (_learning.ScoreWith == ScoreWith.Local && outcome.Round > new TrainingCadence().WarmUpRounds)
         {
             _scorer.FleetModel = ScoringModel.Create(outcome.Fitted, _scaler);

@@ -30,6 +30,7 @@ public class LearningSettingsTests
         Assert.Equal(new LearningOptions(), result.Settings!.Learning);
         Assert.Equal(ScoreWith.Personal, result.Settings.Learning.ScoreWith);
         Assert.Equal(2.5, result.Settings.Learning.NoveltyWeightPower);
+        Assert.Null(result.Settings.Learning.NoveltyScale); // half the threshold
         Assert.False(result.Settings.Learning.ShareWhileLearning);
         Assert.Equal(1, result.Settings.Ipls.AggregationStep);
         Assert.Equal(0, result.Settings.Ipls.ServerMomentum);

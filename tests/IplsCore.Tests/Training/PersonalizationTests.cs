@@ -21,25 +21,38 @@ public class PersonalizationTests
     [InlineData(double.NaN, 33)] // q = 2 and scale 0.08 here, the defaults (2.5, 0.04) have their own case below
     public void ContributionWeight_IsSamplesRaisedByNoveltyToThePower_Capped(double meanBaseScore, int expected)
     {
-        Assert.Equal(expected, ContributionWeight.Of(33, meanBaseScore, Defaults with { NoveltyWeightPower = 2, NoveltyScale = 0.08 }));
+        Assert.Equal(expected, ContributionWeight.Of(33, meanBaseScore, Defaults with { NoveltyWeightPower = 2, NoveltyScale = 0.08 }, AnomalyThreshold.Default));
     }
 
     [Fact]
     public void ContributionWeight_WithTheDefaults_IsSamplesTimesNoveltyToTwoAndAHalf_FromHalfTheThreshold()
     {
         Assert.Equal(2.5, Defaults.NoveltyWeightPower);
-        Assert.Equal(AnomalyThreshold.Default / 2, Defaults.NoveltyScale);
-        Assert.Equal(33, ContributionWeight.Of(33, 0.04, Defaults)); // at the scale: its samples
-        Assert.Equal((int)Math.Round(33 * Math.Pow(2, 2.5)), ContributionWeight.Of(33, 0.08, Defaults)); // at the threshold: 5.7 times
+        Assert.Null(Defaults.NoveltyScale);
+        Assert.Equal(0.04, Defaults.NoveltyScaleAt(AnomalyThreshold.Default));
+        Assert.Equal(33, ContributionWeight.Of(33, 0.04, Defaults, 0.08)); // at the scale: its samples
+        Assert.Equal((int)Math.Round(33 * Math.Pow(2, 2.5)), ContributionWeight.Of(33, 0.08, Defaults, 0.08)); // at the threshold: 5.7 times
+    }
+
+    [Fact]
+    public void ContributionWeight_FollowsTheThreshold_UnlessTheScaleIsSet()
+    {
+        // An operator who raises the threshold to 0.2 raises the scale to 0.1: a round at 0.08 is not new.
+        Assert.Equal(33, ContributionWeight.Of(33, 0.08, Defaults, 0.2));
+        Assert.Equal((int)Math.Round(33 * Math.Pow(2, 2.5)), ContributionWeight.Of(33, 0.2, Defaults, 0.2));
+        // A set scale stays where it is.
+        Assert.Equal((int)Math.Round(33 * Math.Pow(2, 2.5)), ContributionWeight.Of(33, 0.08, Defaults with { NoveltyScale = 0.04 }, 0.2));
+        // A threshold of 0 calls everything anomalous: nothing is new, rounds weigh their samples.
+        Assert.Equal(33, ContributionWeight.Of(33, 5, Defaults, 0));
     }
 
     [Fact]
     public void ContributionWeight_PowerZeroWeighsBySamples_AndNeverExceedsTheWireBound()
     {
-        Assert.Equal(33, ContributionWeight.Of(33, 10, LearningOptions.Plain(ScoreWith.Fleet)));
+        Assert.Equal(33, ContributionWeight.Of(33, 10, LearningOptions.Plain(ScoreWith.Fleet), AnomalyThreshold.Default));
         var huge = Defaults with { NoveltyWeightCap = ContributionWeight.MaxFactor };
-        Assert.Equal(ContributionWeight.MaxWeight, ContributionWeight.Of(100_001, 100, huge));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ContributionWeight.Of(0, 1, Defaults));
+        Assert.Equal(ContributionWeight.MaxWeight, ContributionWeight.Of(100_001, 100, huge, AnomalyThreshold.Default));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ContributionWeight.Of(0, 1, Defaults, AnomalyThreshold.Default));
     }
 
     [Theory]
