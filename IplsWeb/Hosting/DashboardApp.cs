@@ -155,6 +155,10 @@ public static class DashboardApp
 
         app.UseAntiforgery();
         app.MapStaticAssets();
+        // Pages link the SVG icon; what asks for /favicon.ico by habit (a browser showing JSON, crawlers,
+        // bookmarks) is sent there for good. A redirect, not the SVG under an .ico name: the one icon keeps
+        // one URL whose name and content type agree, and browsers and crawlers follow it and cache the 301.
+        app.MapMethods("/favicon.ico", [HttpMethods.Get, HttpMethods.Head], () => Results.Redirect("/favicon.svg", permanent: true)).AllowAnonymous();
         app.MapHub<AgentHub>(AgentHubRoutes.Path);
         if (embeddedBroker)
         {

@@ -82,6 +82,28 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
         Assert.Contains("<svg", await icon.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // off loopback, before any sign-in: the sign-in page wants its icon too
+    public async Task ADirectGetOfFaviconIco_EndsAtTheSvgIcon_ThroughAPermanentRedirect(bool offLoopback)
+    {
+        string[] extra = offLoopback ? ["--Dashboard:BindAddress=0.0.0.0", "--Dashboard:AdminPassword=correct-horse", "--Dashboard:BrokerPassword=broker-secret"] : [];
+        await using var host = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0, extra: extra);
+        using var http = new HttpClient { BaseAddress = host.Url };
+        using var raw = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Url };
+
+        using var icon = await http.GetAsync("/favicon.ico");
+        using var first = await raw.GetAsync("/favicon.ico");
+        using var head = await raw.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/favicon.ico"));
+
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<svg", await icon.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.MovedPermanently, first.StatusCode);
+        Assert.Equal("/favicon.svg", first.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.MovedPermanently, head.StatusCode);
+    }
+
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     private static string RepositoryRoot
