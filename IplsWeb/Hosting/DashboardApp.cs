@@ -8,7 +8,6 @@ using IplsWeb.History;
 using IplsWeb.Hubs;
 using IplsWeb.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
@@ -71,11 +70,9 @@ public static class DashboardApp
             builder.Services.AddCascadingAuthenticationState();
         }
 
-        // Sign-in cookies and antiforgery tokens are protected with these keys: kept in the data
-        // directory (the container's volume), they survive a recreated container, so sign-ins do too.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("ipls-dashboard")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
+        // Sign-in cookies and antiforgery tokens are protected with keys in the data directory (the
+        // container's volume): they survive a recreated container, so sign-ins do too.
+        DataProtectionKeys.Add(builder.Services, options.DataDirectory);
 
         builder.Services.AddSingleton<AgentCommands>();
         builder.Services.AddSingleton<OverviewCounters>();

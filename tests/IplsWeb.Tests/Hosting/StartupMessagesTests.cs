@@ -56,6 +56,8 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
         Assert.Contains($"Now listening on: http://127.0.0.1:{httpPort}", log, StringComparison.Ordinal);
         Assert.DoesNotContain($"http://127.0.0.1:{mqttPort}", log, StringComparison.Ordinal); // the broker is not a web server
         Assert.DoesNotContain("Overriding address", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("No XML encryptor configured", log, StringComparison.Ordinal); // the first start's key: our line instead
+        Assert.Contains($"stored unencrypted in {Path.Combine(data, "keys")}: only the dashboard's user may open", log, StringComparison.Ordinal);
 
         void Record(string? line)
         {
