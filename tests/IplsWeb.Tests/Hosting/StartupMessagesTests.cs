@@ -69,6 +69,43 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ABadOverviewSetting_StopsDotnetRun_WithExitCode2_AndSaysWhy()
+    {
+        string data = Directory.CreateTempSubdirectory("ipls-web-bad-setting-").FullName;
+        var (httpPort, mqttPort) = DashboardHost.TwoFreePorts();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepositoryRoot, "IplsWeb", "IplsWeb.csproj"), "--",
+                $"--Dashboard:HttpPort={httpPort}", $"--Dashboard:MqttPort={mqttPort}", $"--Dashboard:DataDirectory={data}", "--Dashboard:Overview:CardsUpTo=0",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // ours
+            }
+
+            Directory.Delete(data, recursive: true);
+        }
+
+        output.WriteLine(await stdout + await error);
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Dashboard:Overview:CardsUpTo = 0: 1–500", await error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EveryPage_NamesItsIcon_AndTheIconIsServed_SoNoBrowserAsksForAMissingFaviconIco()
     {
         await using var host = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0);
