@@ -72,7 +72,15 @@ public static class DashboardApp
 
         // Sign-in cookies and antiforgery tokens are protected with keys in the data directory (the
         // container's volume): they survive a recreated container, so sign-ins do too.
-        DataProtectionKeys.Add(builder.Services, options.DataDirectory);
+        try
+        {
+            DataProtectionKeys.Add(builder.Services, options.DataDirectory);
+        }
+        catch (DashboardConfigurationException)
+        {
+            dataLock.Dispose();
+            throw;
+        }
 
         builder.Services.AddSingleton<AgentCommands>();
         builder.Services.AddSingleton<OverviewCounters>();

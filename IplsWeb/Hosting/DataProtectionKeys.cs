@@ -25,19 +25,27 @@ public static partial class DataProtectionKeys
 
     public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Makes the key directory (owner only) and registers data protection with it.</summary>
+    /// <summary>Makes the key directory (owner only) and registers data protection with it; a <see cref="DashboardConfigurationException"/> when it cannot.</summary>
     public static void Add(IServiceCollection services, string dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(dataDirectory);
         string directory = Path.Combine(Path.GetFullPath(dataDirectory), DirectoryName);
-        if (OperatingSystem.IsWindows())
+        try
         {
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, DirectoryMode);
+                File.SetUnixFileMode(directory, DirectoryMode); // CreateDirectory leaves an existing one as it is
+            }
         }
-        else
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Directory.CreateDirectory(directory, DirectoryMode);
-            File.SetUnixFileMode(directory, DirectoryMode); // CreateDirectory leaves an existing one as it is
+            throw new DashboardConfigurationException(
+                $"Dashboard:DataDirectory: the keys of sign-in cookies need {directory} as a directory of the dashboard's user, mode 0700: {ex.Message}", ex);
         }
 
         services.AddDataProtection()

@@ -67,4 +67,29 @@ public sealed class DataProtectionKeysTests
             Directory.Delete(data, recursive: true);
         }
     }
+
+    [Fact]
+    public void AKeyPathThatIsNoDirectory_StopsTheStart_WithAClearError_AndReleasesTheDataDirectory()
+    {
+        string data = Directory.CreateTempSubdirectory("ipls-web-keys-").FullName;
+        string keys = Path.Combine(data, DataProtectionKeys.DirectoryName);
+        File.WriteAllText(keys, "not a directory");
+        var (http, mqtt) = DashboardHost.TwoFreePorts();
+        string[] args = [$"--Dashboard:HttpPort={http}", $"--Dashboard:MqttPort={mqtt}", $"--Dashboard:DataDirectory={data}", "--Dashboard:DemoFleet:Enabled=false"];
+        try
+        {
+            var ex = Assert.Throws<DashboardConfigurationException>(() => DashboardApp.Build(args));
+
+            Assert.StartsWith($"Dashboard:DataDirectory: the keys of sign-in cookies need {keys} as a directory", ex.Message, StringComparison.Ordinal);
+            File.Delete(keys);
+            using (DashboardApp.Build(args))
+            {
+                // the refused build released the data directory's lock
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }
