@@ -10,8 +10,8 @@ namespace IplsWeb.Hosting;
 /// The keys that protect sign-in cookies and antiforgery tokens: kept in <c>DataDirectory/keys</c> (the
 /// container's volume), so a restarted or recreated dashboard keeps its sign-ins, in a directory only the
 /// dashboard's user may open (0700, also made so when an older version left it wider).
-/// They are not encrypted at rest: Linux has no DPAPI, and a certificate to encrypt them with would lie
-/// in the same data directory, guarded by the same permissions, protecting nothing more. So the framework's
+/// They are not encrypted at rest: Linux has no DPAPI, and a certificate to encrypt them with would
+/// normally lie on the same disk under the same permissions, adding little. So the framework's
 /// warning that says so on every new key ("No XML encryptor configured", EventId 35 of the key manager)
 /// is replaced by one line of ours saying where the key is and what guards it; every other message of
 /// the key manager passes unchanged.
