@@ -212,8 +212,12 @@ public sealed class FleetState
     public void OnScore(int vehicle, float score, long atUnixMs)
     {
         var point = new ScorePoint(atUnixMs, score);
+        if (!Vehicle(vehicle).AddScore(point, Threshold))
+        {
+            return; // a QoS 1 redelivery: shown, counted, alerted on and stored the first time
+        }
+
         ScoreAdded?.Invoke(vehicle, point);
-        Vehicle(vehicle).AddScore(point, Threshold);
         Alerts.OnScore(vehicle, score, atUnixMs, Threshold);
         Touch(new FleetChange(FleetChangeKind.Score, vehicle));
     }

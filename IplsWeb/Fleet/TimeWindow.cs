@@ -24,11 +24,55 @@ public sealed class TimeWindow<T>(int capacity, Func<T, long> timeOf)
     {
         lock (_gate)
         {
-            _items[_next] = item;
-            _next = (_next + 1) % _items.Length;
-            _count = Math.Min(_count + 1, _items.Length);
-            _added++;
+            Append(item);
         }
+    }
+
+    /// <summary>
+    /// How far back <see cref="TryAdd"/> looks whatever the items' times: a redelivery repeats what was in
+    /// flight (mosquitto keeps 20 QoS 1 messages in flight per client by default, the bridge's included).
+    /// </summary>
+    public const int DuplicateLookback = 64;
+
+    /// <summary>
+    /// Adds <paramref name="item"/> unless an equal one is held already (a QoS 1 redelivery: same time, same
+    /// value); false then. A redelivery repeats what was in flight, in order, so its first copy is among the
+    /// newest: the search walks back over the last <see cref="DuplicateLookback"/> items, and beyond them
+    /// while the items are no older than this one (a longer replay in time order). Nothing is allocated.
+    /// </summary>
+    public bool TryAdd(T item)
+    {
+        var comparer = EqualityComparer<T>.Default;
+        long time = timeOf(item);
+        lock (_gate)
+        {
+            int index = _next;
+            for (int back = 1; back <= _count; back++)
+            {
+                index = (index == 0 ? _items.Length : index) - 1;
+                var held = _items[index];
+                if (comparer.Equals(held, item))
+                {
+                    return false;
+                }
+
+                if (back >= DuplicateLookback && timeOf(held) < time)
+                {
+                    break;
+                }
+            }
+
+            Append(item);
+            return true;
+        }
+    }
+
+    private void Append(T item)
+    {
+        _items[_next] = item;
+        _next = (_next + 1) % _items.Length;
+        _count = Math.Min(_count + 1, _items.Length);
+        _added++;
     }
 
     /// <summary>The items newer than <paramref name="sinceUnixMs"/>, oldest first (late arrivals sorted into place).</summary>

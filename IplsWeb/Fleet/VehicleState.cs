@@ -7,7 +7,6 @@ public sealed class VehicleState(int vehicle, int window)
     private long _sensorAt;
     private long _scores;
     private long _above;
-    private int _aboveNow;
     private readonly Lock _lastGate = new();
     private ScorePoint? _last;
 
@@ -38,10 +37,14 @@ public sealed class VehicleState(int vehicle, int window)
 
     public (float[] Values, long AtUnixMs) LastSensor => (Volatile.Read(ref _sensor), Interlocked.Read(ref _sensorAt));
 
-    /// <summary>Adds a score; returns true when it crosses the threshold upwards (an event).</summary>
+    /// <summary>Adds a score; false, and nothing changes, when the window holds it already (a QoS 1 redelivery).</summary>
     public bool AddScore(ScorePoint point, double threshold)
     {
-        Scores.Add(point);
+        if (!Scores.TryAdd(point))
+        {
+            return false;
+        }
+
         Interlocked.Increment(ref _scores);
         bool above = point.Score > threshold;
         Trend.Add(point, above);
@@ -55,8 +58,7 @@ public sealed class VehicleState(int vehicle, int window)
             Interlocked.Increment(ref _above);
         }
 
-        int was = Interlocked.Exchange(ref _aboveNow, above ? 1 : 0);
-        return above && was == 0;
+        return true;
     }
 
     public void SetSensor(float[] values, long atUnixMs)

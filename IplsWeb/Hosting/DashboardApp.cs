@@ -8,7 +8,6 @@ using IplsWeb.History;
 using IplsWeb.Hubs;
 using IplsWeb.Identity;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
 using MudBlazor.Services;
@@ -71,11 +70,17 @@ public static class DashboardApp
             builder.Services.AddCascadingAuthenticationState();
         }
 
-        // Sign-in cookies and antiforgery tokens are protected with these keys: kept in the data
-        // directory (the container's volume), they survive a recreated container, so sign-ins do too.
-        builder.Services.AddDataProtection()
-            .SetApplicationName("ipls-dashboard")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(options.DataDirectory), "keys")));
+        // Sign-in cookies and antiforgery tokens are protected with keys in the data directory (the
+        // container's volume): they survive a recreated container, so sign-ins do too.
+        try
+        {
+            DataProtectionKeys.Add(builder.Services, options.DataDirectory);
+        }
+        catch (DashboardConfigurationException)
+        {
+            dataLock.Dispose();
+            throw;
+        }
 
         builder.Services.AddSingleton<AgentCommands>();
         builder.Services.AddSingleton<OverviewCounters>();
@@ -155,6 +160,10 @@ public static class DashboardApp
 
         app.UseAntiforgery();
         app.MapStaticAssets();
+        // Pages link the SVG icon; what asks for /favicon.ico by habit (a browser showing JSON, crawlers,
+        // bookmarks) is sent there for good. A redirect, not the SVG under an .ico name: the one icon keeps
+        // one URL whose name and content type agree, and browsers and crawlers follow it and cache the 301.
+        app.MapMethods("/favicon.ico", [HttpMethods.Get, HttpMethods.Head], () => Results.Redirect("/favicon.svg", permanent: true)).AllowAnonymous();
         app.MapHub<AgentHub>(AgentHubRoutes.Path);
         if (embeddedBroker)
         {

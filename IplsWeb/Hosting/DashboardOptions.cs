@@ -42,6 +42,8 @@ public sealed record DashboardOptions
 
     public AlertOptions Alerts { get; init; } = new();
 
+    public OverviewOptions Overview { get; init; } = new();
+
     /// <summary>Password for the UI sign-in. Required (no default) when bound to anything but loopback.</summary>
     public string? AdminPassword { get; init; }
 
@@ -95,6 +97,7 @@ public sealed record DashboardOptions
 
         problems.AddRange(History.Problems());
         problems.AddRange(Alerts.Problems());
+        problems.AddRange(Overview.Problems());
         return problems;
     }
 }

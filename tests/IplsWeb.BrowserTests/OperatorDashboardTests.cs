@@ -126,6 +126,24 @@ public sealed class OperatorDashboardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TypingFaviconIco_ShowsTheDashboardsIcon_InChromium()
+    {
+        if (_browser is null)
+        {
+            return;
+        }
+
+        var page = await _browser.NewPageAsync();
+        var response = await page.GotoAsync(new Uri(_host!.Url, "favicon.ico").ToString());
+
+        Assert.NotNull(response);
+        Assert.Equal(200, response.Status); // after the browser followed the redirect
+        Assert.EndsWith("/favicon.svg", response.Url, StringComparison.Ordinal);
+        Assert.Equal("image/svg+xml", (await response.HeaderValueAsync("content-type"))?.Split(';')[0]);
+        await Assertions.Expect(page.Locator("svg")).ToHaveCountAsync(1); // Chromium drew the SVG document, not an error page
+    }
+
+    [Fact]
     public async Task EveryPage_PassesAnAccessibilityScan_WithoutSeriousViolations()
     {
         if (_browser is null)

@@ -1,17 +1,16 @@
 using IplsWeb.Fleet;
+using IplsWeb.Hosting;
 using Microsoft.AspNetCore.Components;
 
 namespace IplsWeb.Components.Pages;
 
 /// <summary>
 /// The fleet overview: a card per vehicle for small fleets, the dense list (<see cref="Fleet.FleetTable"/>)
-/// beyond <see cref="CardsUpTo"/> vehicles; the operator can flip it (<c>?view=cards|list</c>). It
+/// beyond <see cref="OverviewOptions.CardsUpTo"/> vehicles (a setting); the operator can flip it (<c>?view=cards|list</c>). It
 /// renders only when the set of vehicles changes; cards and the list render themselves.
 /// </summary>
 public sealed partial class Home
 {
-    /// <summary>Up to this many vehicles the overview shows cards (64 cards are some 20 screens of charts).</summary>
-    public const int CardsUpTo = 24;
     public const string CardsView = "cards";
     public const string ListView = "list";
 
@@ -20,6 +19,9 @@ public sealed partial class Home
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private DashboardOptions Options { get; set; } = default!;
 
     /// <summary>The operator's choice; none: by the fleet's size.</summary>
     [SupplyParameterFromQuery(Name = "view")]
@@ -50,7 +52,7 @@ public sealed partial class Home
     {
         CardsView => false,
         ListView => true,
-        _ => _vehicles.Count > CardsUpTo,
+        _ => _vehicles.Count > Options.Overview.CardsUpTo,
     };
 
     private Task ChooseViewAsync(string view)

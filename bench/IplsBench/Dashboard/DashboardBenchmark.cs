@@ -91,7 +91,7 @@ internal static class DashboardBenchmark
         await using var browser = await LaunchAsync(playwright).ConfigureAwait(false);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } }).ConfigureAwait(false);
         await page.GotoAsync($"http://127.0.0.1:{dashboard.HttpPort}/" + (view is null ? "" : "?view=" + view)).ConfigureAwait(false);
-        bool list = view == "list" || (view is null && vehicles > IplsWeb.Components.Pages.Home.CardsUpTo);
+        bool list = view == "list" || (view is null && vehicles > dashboard.Services.GetRequiredService<IplsWeb.Hosting.DashboardOptions>().Overview.CardsUpTo);
         if (list)
         {
             await Assertions.Expect(page.GetByTestId("overview-count")).ToContainTextAsync($"{vehicles} of {vehicles} vehicles", new() { Timeout = 60_000 }).ConfigureAwait(false);

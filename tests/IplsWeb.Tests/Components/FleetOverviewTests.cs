@@ -4,6 +4,7 @@ using IplsWeb.Components.Fleet;
 using IplsWeb.Fleet;
 using IplsWeb.History;
 using IplsWeb.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
@@ -184,6 +185,22 @@ public sealed class FleetOverviewTests : IAsyncDisposable
         Scores(vehicles, _ => 0.01f, count: 1);
         var navigation = _context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
         navigation.NavigateTo(view is null ? "/" : $"/?view={view}");
+
+        var cut = _context.Render<IplsWeb.Components.Pages.Home>();
+
+        Assert.Equal(list, cut.FindAll("[data-testid=fleet-table]").Count == 1);
+        Assert.Equal(list ? 0 : vehicles, cut.FindAll("[data-testid^=vehicle-card-]").Count);
+    }
+
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(3, true)]
+    public void TheCardsUpToSetting_DecidesWhereTheListTakesOver(int vehicles, bool list)
+    {
+        // The options as the host reads them from its command line.
+        var configuration = new ConfigurationBuilder().AddCommandLine(["--Dashboard:Overview:CardsUpTo=2"]).Build();
+        _context.Services.AddSingleton(DashboardOptionsValidation.Read(configuration));
+        Scores(vehicles, _ => 0.01f, count: 1);
 
         var cut = _context.Render<IplsWeb.Components.Pages.Home>();
 

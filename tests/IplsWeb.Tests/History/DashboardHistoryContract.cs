@@ -79,8 +79,10 @@ public abstract class DashboardHistoryContract
         Assert.Equal(0.5f, Assert.Single(atSecond).Max);
         Assert.Equal(2, (await store.ScoresAsync(7, 0, long.MaxValue / 2, 1_000_000, CancellationToken.None)).Sum(b => b.Count));
 
-        // The live view has them in time order, the late ones first.
+        // The live view has them in time order, the late ones first, and the redelivery once.
         var live = host.Fleet.Vehicle(7).Scores.Since(0);
+        Assert.Equal(2, live.Length);
+        Assert.Equal(2, host.Fleet.Vehicle(7).ScoresReceived);
         Assert.Equal(live.OrderBy(p => p.AtUnixMs).Select(p => p.AtUnixMs), live.Select(p => p.AtUnixMs));
         Assert.Equal(produced, live[0].AtUnixMs);
     }

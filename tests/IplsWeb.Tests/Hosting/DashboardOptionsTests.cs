@@ -25,6 +25,21 @@ public sealed class DashboardOptionsTests
         Assert.DoesNotContain("Dashboard:HttpPort = 0", ex.Message, StringComparison.Ordinal); // a bad value is reported once, not again as a default
     }
 
+    [Theory]
+    [InlineData("0", "Dashboard:Overview:CardsUpTo = 0: 1–500")]
+    [InlineData("501", "Dashboard:Overview:CardsUpTo = 501: 1–500")]
+    [InlineData("-3", "Dashboard:Overview:CardsUpTo = -3: 1–500")]
+    [InlineData("many", "Dashboard:Overview:CardsUpTo = \"many\": a whole number")]
+    public void TheOverviewsCardsUpTo_OutsideItsRange_OrNoNumber_StopsTheStart(string value, string problem)
+    {
+        var ex = Assert.Throws<DashboardConfigurationException>(() => DashboardApp.Build([$"--Dashboard:Overview:CardsUpTo={value}", "--Dashboard:Alerts:SmoothingSamples=0", $"--Dashboard:DataDirectory={Path.GetTempPath()}"]));
+
+        Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Dashboard:Alerts:SmoothingSamples = 0", ex.Message, StringComparison.Ordinal); // listed with the others
+        Assert.Equal(24, new DashboardOptions().Overview.CardsUpTo);
+        Assert.Empty(DashboardOptionsValidation.Bind(Configuration(("Dashboard:Overview:CardsUpTo", "500"))).Problems);
+    }
+
     [Fact]
     public void AnUndefinedEnumNumber_IsAProblem_NotAMode()
     {

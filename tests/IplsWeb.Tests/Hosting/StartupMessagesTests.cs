@@ -56,6 +56,8 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
         Assert.Contains($"Now listening on: http://127.0.0.1:{httpPort}", log, StringComparison.Ordinal);
         Assert.DoesNotContain($"http://127.0.0.1:{mqttPort}", log, StringComparison.Ordinal); // the broker is not a web server
         Assert.DoesNotContain("Overriding address", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("No XML encryptor configured", log, StringComparison.Ordinal); // the first start's key: our line instead
+        Assert.Contains($"stored unencrypted in {Path.Combine(data, "keys")}: only the dashboard's user may open", log, StringComparison.Ordinal);
 
         void Record(string? line)
         {
@@ -64,6 +66,43 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
                 lines.Enqueue(line);
             }
         }
+    }
+
+    [Fact]
+    public async Task ABadOverviewSetting_StopsDotnetRun_WithExitCode2_AndSaysWhy()
+    {
+        string data = Directory.CreateTempSubdirectory("ipls-web-bad-setting-").FullName;
+        var (httpPort, mqttPort) = DashboardHost.TwoFreePorts();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepositoryRoot, "IplsWeb", "IplsWeb.csproj"), "--",
+                $"--Dashboard:HttpPort={httpPort}", $"--Dashboard:MqttPort={mqttPort}", $"--Dashboard:DataDirectory={data}", "--Dashboard:Overview:CardsUpTo=0",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true); // ours
+            }
+
+            Directory.Delete(data, recursive: true);
+        }
+
+        output.WriteLine(await stdout + await error);
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Dashboard:Overview:CardsUpTo = 0: 1–500", await error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -80,6 +119,28 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
         Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<svg", await icon.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // off loopback, before any sign-in: the sign-in page wants its icon too
+    public async Task ADirectGetOfFaviconIco_EndsAtTheSvgIcon_ThroughAPermanentRedirect(bool offLoopback)
+    {
+        string[] extra = offLoopback ? ["--Dashboard:BindAddress=0.0.0.0", "--Dashboard:AdminPassword=correct-horse", "--Dashboard:BrokerPassword=broker-secret"] : [];
+        await using var host = await DashboardHost.StartAsync(peers: 0, bootstrappers: 0, extra: extra);
+        using var http = new HttpClient { BaseAddress = host.Url };
+        using var raw = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Url };
+
+        using var icon = await http.GetAsync("/favicon.ico");
+        using var first = await raw.GetAsync("/favicon.ico");
+        using var head = await raw.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/favicon.ico"));
+
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<svg", await icon.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.MovedPermanently, first.StatusCode);
+        Assert.Equal("/favicon.svg", first.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.MovedPermanently, head.StatusCode);
     }
 
     private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
