@@ -302,7 +302,8 @@ public sealed partial class AgentSupervisor : IAgentClient, IAsyncDisposable
     {
         string directory = config.Settings.StateDirectory;
         Directory.CreateDirectory(directory);
-        AtomicFile.Write(Path.Combine(directory, AppliedConfigFile), s => s.Write(config.Json));
+        // The operator's config may carry secrets (fleetToken, mqttPassword): owner-only, like a password file.
+        AtomicFile.Write(Path.Combine(directory, AppliedConfigFile), s => s.Write(config.Json), AtomicFile.OwnerOnly);
         AtomicFile.Write(Path.Combine(directory, AppliedBaseFile), s => s.Write(System.Text.Encoding.UTF8.GetBytes(_baseHash)));
     }
 

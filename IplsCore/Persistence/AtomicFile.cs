@@ -6,7 +6,16 @@ namespace IplsCore.Persistence;
 /// </summary>
 public static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <summary>rw------- : for files that hold secrets (tokens, keys, a configuration with passwords).</summary>
+    public const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <param name="path">The file to replace.</param>
+    /// <param name="write">Writes the content.</param>
+    /// <param name="unixMode">
+    /// On Unix, the mode the file is created with (<see cref="OwnerOnly"/> for secrets), so it is never
+    /// readable by others, not even between creating and a later chmod; null keeps the umask's.
+    /// </param>
+    public static void Write(string path, Action<Stream> write, UnixFileMode? unixMode = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
@@ -20,7 +29,15 @@ public static class AtomicFile
         string temp = fullPath + ".tmp-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.Create, System.IO.FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = System.IO.FileAccess.Write, Share = FileShare.None };
+            if (unixMode is { } mode && !OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = mode;
+            }
+
+            // A leftover of a crashed writer with the same process id would keep its own mode under FileMode.Create.
+            File.Delete(temp);
+            using (var stream = new FileStream(temp, options))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using IplsCore.Persistence;
+using IplsWeb.Hosting;
 
 namespace IplsWeb.Identity;
 
@@ -19,17 +20,13 @@ public static class IdentityKeyStore
         string path = Path.Combine(dataDirectory, FileName);
         if (File.Exists(path))
         {
+            SecretFiles.RestrictToOwner(path);
             return File.ReadAllText(path).Trim();
         }
 
         Directory.CreateDirectory(dataDirectory);
         string key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(key)));
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
+        AtomicFile.Write(path, s => s.Write(System.Text.Encoding.UTF8.GetBytes(key)), AtomicFile.OwnerOnly);
         return key;
     }
 }

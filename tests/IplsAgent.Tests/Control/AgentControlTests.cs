@@ -148,6 +148,10 @@ public sealed class AgentControlTests : BrokerTestBase
         Assert.Equal(2, agent.Settings.Cadence.Epochs);
         Assert.True(agent.Runtime.Identity.Incarnation > incarnation);
         Assert.True(File.Exists(Path.Combine(Dir.File("state"), "applied-config.json")));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Dir.File("state"), "applied-config.json"))); // it holds the fleet token
+        }
 
         // A config without secrets (as the reference adConfig.json) keeps the agent's own fleet token.
         var withoutToken = System.Text.Json.Nodes.JsonNode.Parse(good)!.AsObject();
