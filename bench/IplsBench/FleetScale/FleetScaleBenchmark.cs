@@ -252,7 +252,7 @@ internal static class FleetScaleBenchmark
                 brokerPeak = Math.Max(brokerPeak, services.Broker?.Memory().RssKb ?? 0);
                 if (services.Postgres?.Memory() is { } pg && (postgresPeak is not { } top || (pg.PssKb ?? pg.RssKb) > (top.PssKb ?? top.RssKb)))
                 {
-                    // PSS is null once if any process's smaps_rollup was unreadable: then all samples are (same rights).
+                    // PSS is null when a process's smaps_rollup is not ours to read; the rights are the same in every sample, so peaks compare like with like.
                     postgresPeak = pg;
                 }
                 loads.Add(LoadAverage());
