@@ -2,8 +2,8 @@
 # The fleet-scale benchmark end to end at a tiny size (CI): the dashboard as its own process, 5
 # simulated vehicles (scores + sensor messages, QoS 1) and their hub connections for 12 s, the overview
 # in headless Chromium for 3 s. Checks the plumbing, not the speed: every score sent reached the
-# history, the hub took every agent's status, the dashboard's CPU and memory were read, the page
-# was measured. The JSON goes to stdout.
+# history, the hub took every agent's status, the dashboard's CPU and memory were read (and mosquitto's
+# and PostgreSQL's when the mode runs them), the page was measured. The JSON goes to stdout.
 #   scripts/fleet-scale-check.sh [--broker embedded|external] [--history sqlite|postgres]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,9 +50,18 @@ if f["hub_agents_connected"] != 5 or f["hub_status_per_s"] <= 0: problems.append
 if f["sensor_msgs_per_s"] <= 0: problems.append("no sensor messages")
 if not (0 < f["dashboard_cpu_cores"] and 0 < f["dashboard_rss_mb"]): problems.append("dashboard CPU/RSS not read")
 if f["overview_fps"] is None: problems.append("overview not measured: " + str(f["overview_note"]))
+# The services outside the dashboard: read when the mode runs them, null when it does not; the total adds them up.
+# Their CPU may round to 0 at this size (/proc counts 10 ms ticks), their memory may not.
+external, postgres = f["broker"] == "external", f["history"] == "postgres"
+if external != (f["broker_cpu_cores"] is not None and f["broker_cpu_cores"] >= 0 and (f["broker_rss_mb"] or 0) > 0):
+    problems.append(f"mosquitto CPU/RSS {f['broker_cpu_cores']} / {f['broker_rss_mb']} with broker {f['broker']}")
+if postgres != (f["postgres_cpu_cores"] is not None and f["postgres_cpu_cores"] >= 0 and (f["postgres_pss_mb"] or 0) > 0 and (f["postgres_processes"] or 0) >= 2):
+    problems.append(f"PostgreSQL CPU/PSS {f['postgres_cpu_cores']} / {f['postgres_pss_mb']} ({f['postgres_processes']} processes) with history {f['history']}")
+parts = f["dashboard_cpu_cores"] + (f["broker_cpu_cores"] or 0) + (f["postgres_cpu_cores"] or 0)
+if abs(f["total_cpu_cores"] - parts) > 0.002: problems.append(f"total_cpu_cores {f['total_cpu_cores']} is not the sum {parts:.3f}")
 if problems:
     print("fleet-scale-check FAILED: " + "; ".join(problems), file=sys.stderr)
     sys.exit(1)
 print(f"fleet-scale-check: ok ({f['broker']}/{f['history']}: {f['scores_sent']} scores, 0 lost, lag p99 {f['history_lag_s_p99']} s, "
-      f"dashboard {f['dashboard_cpu_cores']} cores {f['dashboard_rss_mb']} MB, overview {f['overview_fps']} fps, load {f['load_average_1m']})", file=sys.stderr)
+      f"dashboard {f['dashboard_cpu_cores']} cores {f['dashboard_rss_mb']} MB, total {f['total_cpu_cores']} cores, overview {f['overview_fps']} fps, load {f['load_average_1m']})", file=sys.stderr)
 PY

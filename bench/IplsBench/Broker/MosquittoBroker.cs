@@ -20,6 +20,9 @@ internal sealed class MosquittoBroker : IBenchBroker
 
     public int Port { get; }
 
+    /// <summary>The broker's process (fleet-scale reads its CPU and memory from /proc).</summary>
+    public int Pid => _process.Id;
+
     private static readonly string[] Candidates = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"];
 
     public static string? Executable => Candidates.FirstOrDefault(File.Exists);

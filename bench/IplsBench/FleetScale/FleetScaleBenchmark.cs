@@ -72,6 +72,11 @@ internal static class FleetScaleBenchmark
             environment["Dashboard__History__ConnectionString"] = postgres.ConnectionString; // off the process list
         }
 
+        // The services outside the dashboard, measured as it is: their CPU over the same window, their peak memory.
+        var services = new Services(
+            mosquitto is null ? null : new ServiceProcesses(mosquitto.Pid, withChildren: false),
+            postgres is null ? null : new ServiceProcesses(postgres.PostmasterPid(), withChildren: true));
+
         progress($"{run.Vehicles} vehicles × {run.RateHz:G} Hz, broker {Name(run.Broker)}, history {Name(run.History)}: starting the dashboard…");
         await using var dashboard = await DashboardProcess.StartAsync(httpPort, mqttPort, fleetToken, arguments, environment, cancellationToken).ConfigureAwait(false);
         await using var history = postgres is null
@@ -94,10 +99,10 @@ internal static class FleetScaleBenchmark
         var probing = lag.RunAsync(stopProbes.Token);
 
         await Task.Delay(run.WarmUp, cancellationToken).ConfigureAwait(false);
-        var start = Snapshot.Take(dashboard, fleet, hub, clock);
+        var start = Snapshot.Take(dashboard, services, fleet, hub, clock);
         lag.Measuring = true;
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var samples = SampleAsync(dashboard, sampling.Token);
+        var samples = SampleAsync(dashboard, services, sampling.Token);
         var overview = run.OverviewMeasure > TimeSpan.Zero
             ? MeasureOverviewAsync(dashboard.Url, run.OverviewMeasure, cancellationToken)
             : Task.FromResult<(PageFrames?, string?)>((null, "not measured"));
@@ -112,9 +117,9 @@ internal static class FleetScaleBenchmark
             await Task.Delay(250, cancellationToken).ConfigureAwait(false);
         }
 
-        var end = Snapshot.Take(dashboard, fleet, hub, clock);
+        var end = Snapshot.Take(dashboard, services, fleet, hub, clock);
         await sampling.CancelAsync().ConfigureAwait(false);
-        var (rssPeakKb, loadAverage) = await samples.ConfigureAwait(false);
+        var (rssPeakKb, brokerRssPeakKb, postgresPeak, loadAverage) = await samples.ConfigureAwait(false);
         var (frames, overviewNote) = await overview.ConfigureAwait(false);
         lag.Measuring = false;
         await fleet.StopAsync().ConfigureAwait(false);
@@ -157,6 +162,8 @@ internal static class FleetScaleBenchmark
         double hubRate = (end.HubReports - start.HubReports) / seconds;
         double cpu = (end.DashboardCpu - start.DashboardCpu).TotalSeconds / seconds;
         double rssMb = rssPeakKb / 1024.0;
+        double? brokerCpu = services.Broker is null ? null : (end.BrokerCpu - start.BrokerCpu).TotalSeconds / seconds;
+        double? postgresCpu = services.Postgres is null ? null : (end.PostgresCpu - start.PostgresCpu).TotalSeconds / seconds;
         double? p99 = Percentile(lags, 0.99);
         long lost = Math.Max(0, sent - recorded);
         var pass = new FleetScalePass(
@@ -188,6 +195,13 @@ internal static class FleetScaleBenchmark
             HistoryStoreMb = postgres is null ? Math.Round(SqliteBytes(dashboard.DataDirectory) / 1048576.0, 1) : null,
             DashboardCpuCores = Math.Round(cpu, 3),
             DashboardRssMb = Math.Round(rssMb, 1),
+            BrokerCpuCores = brokerCpu is { } b ? Math.Round(b, 3) : null,
+            BrokerRssMb = services.Broker is null ? null : Math.Round(brokerRssPeakKb / 1024.0, 1),
+            PostgresCpuCores = postgresCpu is { } p ? Math.Round(p, 3) : null,
+            PostgresPssMb = services.Postgres is null || postgresPeak.PssKb is null ? null : Math.Round(postgresPeak.PssKb.Value / 1024.0, 1),
+            PostgresRssSumMb = services.Postgres is null ? null : Math.Round(postgresPeak.RssKb / 1024.0, 1),
+            PostgresProcesses = services.Postgres is null ? null : postgresPeak.Processes,
+            TotalCpuCores = Math.Round(cpu + (brokerCpu ?? 0) + (postgresCpu ?? 0), 3),
             BenchCpuCores = Math.Round((end.BenchCpu - start.BenchCpu).TotalSeconds / seconds, 3),
             OverviewFps = frames is null ? null : Math.Round(frames.FramesPerSecond, 1),
             OverviewLongTaskPercent = frames is null ? null : Math.Round(frames.LongTaskPercent, 1),
@@ -219,10 +233,15 @@ internal static class FleetScaleBenchmark
         return double.Parse(text.AsSpan(0, text.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Every second until cancelled: the dashboard's peak VmRSS and the mean load average.</summary>
-    private static async Task<(long RssPeakKb, double LoadAverage)> SampleAsync(DashboardProcess dashboard, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every second until cancelled: the dashboard's and the broker's peak VmRSS, PostgreSQL's peak (by PSS when
+    /// readable, else by summed RSS; with the process count then), and the mean load average.
+    /// </summary>
+    private static async Task<(long RssPeakKb, long BrokerRssPeakKb, ServiceMemory PostgresPeak, double LoadAverage)> SampleAsync(DashboardProcess dashboard, Services services, CancellationToken cancellationToken)
     {
         long peak = 0;
+        long brokerPeak = 0;
+        ServiceMemory? postgresPeak = null;
         var loads = new List<double>();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
@@ -230,6 +249,12 @@ internal static class FleetScaleBenchmark
             do
             {
                 peak = Math.Max(peak, dashboard.ResidentKilobytes() ?? 0);
+                brokerPeak = Math.Max(brokerPeak, services.Broker?.Memory().RssKb ?? 0);
+                if (services.Postgres?.Memory() is { } pg && (postgresPeak is not { } top || (pg.PssKb ?? pg.RssKb) > (top.PssKb ?? top.RssKb)))
+                {
+                    // PSS is null when a process's smaps_rollup is not ours to read; the rights are the same in every sample, so peaks compare like with like.
+                    postgresPeak = pg;
+                }
                 loads.Add(LoadAverage());
             }
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
@@ -239,7 +264,7 @@ internal static class FleetScaleBenchmark
             // the window ended
         }
 
-        return (peak, loads.Average());
+        return (peak, brokerPeak, postgresPeak ?? default, loads.Average());
     }
 
     /// <summary>The fleet overview at <c>/</c>: opened, given 5 s to settle, then its frames measured with the dashboard benchmark's script.</summary>
@@ -260,13 +285,17 @@ internal static class FleetScaleBenchmark
         }
     }
 
+    /// <summary>The services the benchmark runs beside the dashboard in this mode (null: not run).</summary>
+    private sealed record Services(ServiceProcesses? Broker, ServiceProcesses? Postgres);
+
     /// <summary>Counters at one moment; rates are differences between two.</summary>
-    private sealed record Snapshot(TimeSpan Elapsed, TimeSpan DashboardCpu, TimeSpan BenchCpu, long Attempted, long Sensors, long HubReports, int HubConnected, long LastTickMs)
+    private sealed record Snapshot(TimeSpan Elapsed, TimeSpan DashboardCpu, TimeSpan BrokerCpu, TimeSpan PostgresCpu, TimeSpan BenchCpu, long Attempted, long Sensors, long HubReports, int HubConnected, long LastTickMs)
     {
-        public static Snapshot Take(DashboardProcess dashboard, SimulatedVehicles fleet, HubAgents hub, Stopwatch clock)
+        public static Snapshot Take(DashboardProcess dashboard, Services services, SimulatedVehicles fleet, HubAgents hub, Stopwatch clock)
         {
             using var self = Process.GetCurrentProcess();
-            return new Snapshot(clock.Elapsed, dashboard.CpuTime(), self.TotalProcessorTime, fleet.Attempted, fleet.SensorsPublished, hub.Reported, hub.Connected, fleet.LastTickMs);
+            return new Snapshot(clock.Elapsed, dashboard.CpuTime(), services.Broker?.CpuTime() ?? TimeSpan.Zero, services.Postgres?.CpuTime() ?? TimeSpan.Zero,
+                self.TotalProcessorTime, fleet.Attempted, fleet.SensorsPublished, hub.Reported, hub.Connected, fleet.LastTickMs);
         }
     }
 

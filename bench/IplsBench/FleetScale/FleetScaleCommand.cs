@@ -164,10 +164,11 @@ internal static class FleetScaleCommand
         }
 
         static string Mark(bool ok, string text) => ok ? text : $"[red]{text}[/]";
-        var table = new Table().Title("the dashboard under a fleet (targets: sustained, 0 lost, lag p99 < 2 s, < 1 core, < 1 GB, ≥ 50 fps)")
+        var table = new Table().Title("the dashboard under a fleet (targets: sustained, 0 lost, lag p99 < 2 s, dashboard < 1 core and < 1 GB, ≥ 50 fps; total = dashboard + mosquitto + postgres)")
             .AddColumn("vehicles").AddColumn("broker").AddColumn("history").AddColumn(new TableColumn("s").RightAligned())
             .AddColumn(new TableColumn("scores in/s").RightAligned()).AddColumn(new TableColumn("sensor/s").RightAligned()).AddColumn(new TableColumn("lost").RightAligned())
-            .AddColumn(new TableColumn("lag p50/p99 s").RightAligned()).AddColumn(new TableColumn("CPU cores").RightAligned()).AddColumn(new TableColumn("RSS MB").RightAligned())
+            .AddColumn(new TableColumn("lag p50/p99 s").RightAligned()).AddColumn(new TableColumn("dashboard cores").RightAligned()).AddColumn(new TableColumn("RSS MB").RightAligned())
+            .AddColumn(new TableColumn("mosquitto cores / RSS MB").RightAligned()).AddColumn(new TableColumn("postgres cores / PSS MB").RightAligned()).AddColumn(new TableColumn("total cores").RightAligned())
             .AddColumn(new TableColumn("overview fps").RightAligned()).AddColumn(new TableColumn("hub status/s").RightAligned()).AddColumn(new TableColumn("load avg").RightAligned()).AddColumn("all met");
         foreach (var r in runs)
         {
@@ -175,6 +176,9 @@ internal static class FleetScaleCommand
                 r.Vehicles.ToString(CultureInfo.InvariantCulture), r.Broker, r.History, $"{r.Seconds:F0}",
                 Mark(r.Pass.Sustained, $"{r.ScoresInPerS:F0} / {r.ScoresExpectedPerS:F0}"), $"{r.SensorMsgsPerS:F0}", Mark(r.Pass.NoScoresLost, r.ScoresLost.ToString(CultureInfo.InvariantCulture)),
                 Mark(r.Pass.HistoryLag, r.HistoryLagSP99 is null ? "no probe" : $"{r.HistoryLagSP50:F2} / {r.HistoryLagSP99:F2}"), Mark(r.Pass.DashboardCpu, $"{r.DashboardCpuCores:F2}"), Mark(r.Pass.DashboardMemory, $"{r.DashboardRssMb:F0}"),
+                r.BrokerCpuCores is { } b ? $"{b:F2} / {r.BrokerRssMb:F0}" : "–",
+                r.PostgresCpuCores is { } p ? $"{p:F2} / {(r.PostgresPssMb is { } pss ? $"{pss:F0}" : $"RSS Σ {r.PostgresRssSumMb:F0}")}" : "–",
+                $"{r.TotalCpuCores:F2}",
                 Mark(r.Pass.Overview != false, r.OverviewFps is { } fps ? $"{fps:F1}" : "not measured"), $"{r.HubStatusPerS:F0} / {r.HubStatusExpectedPerS:F0}", $"{r.LoadAverage1m:F2}", r.PassAll ? "yes" : "[red]no[/]");
         }
 

@@ -84,6 +84,27 @@ internal sealed record FleetScaleFigures
     /// <summary>Peak resident memory of the dashboard process in the window (VmRSS, MB).</summary>
     public required double DashboardRssMb { get; init; }
 
+    /// <summary>mosquitto's CPU over the same window (<c>--broker external</c>; null with the embedded broker, which is in the dashboard's figure).</summary>
+    public double? BrokerCpuCores { get; init; }
+
+    /// <summary>mosquitto's peak VmRSS in the window, MB (one process: RSS is fair); null with the embedded broker.</summary>
+    public double? BrokerRssMb { get; init; }
+
+    /// <summary>PostgreSQL's CPU over the same window: the postmaster and all its backends and workers, those that exited included (<c>--history postgres</c>; else null).</summary>
+    public double? PostgresCpuCores { get; init; }
+
+    /// <summary>PostgreSQL's peak memory, MB: PSS summed over its processes (shared buffers counted once); null when not run or smaps_rollup was not readable.</summary>
+    public double? PostgresPssMb { get; init; }
+
+    /// <summary>PostgreSQL's VmRSS summed over its processes at the same sample, MB: an over-count (shared memory once per process), for comparison.</summary>
+    public double? PostgresRssSumMb { get; init; }
+
+    /// <summary>PostgreSQL's processes at that sample (postmaster, backends, workers).</summary>
+    public int? PostgresProcesses { get; init; }
+
+    /// <summary>Dashboard + broker + PostgreSQL cores: what the mode costs the machine (the load generator not included). The targets stay on the dashboard's alone.</summary>
+    public required double TotalCpuCores { get; init; }
+
     /// <summary>The load generator's own CPU (vehicles, hub connections, probes), for context.</summary>
     public required double BenchCpuCores { get; init; }
 

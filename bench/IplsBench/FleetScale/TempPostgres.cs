@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace IplsBench.FleetScale;
 
@@ -20,6 +21,17 @@ internal sealed class TempPostgres : IAsyncDisposable
 
     /// <summary>Npgsql connection string (holds the server's generated password: never printed).</summary>
     public string ConnectionString { get; }
+
+    /// <summary>
+    /// The postmaster's PID: the first line of <c>postmaster.pid</c> in the data directory the script made
+    /// (its backends are its children). Read once the server runs.
+    /// </summary>
+    public int PostmasterPid()
+    {
+        string file = Path.Combine(_directory, "data", "postmaster.pid");
+        string first = File.ReadLines(file).FirstOrDefault() ?? throw new InvalidOperationException(file + " is empty");
+        return int.Parse(first.Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+    }
 
     public static async Task<TempPostgres> StartAsync(CancellationToken cancellationToken)
     {
