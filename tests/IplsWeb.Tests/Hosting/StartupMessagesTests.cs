@@ -14,17 +14,7 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
     {
         string data = Directory.CreateTempSubdirectory("ipls-web-startup-").FullName;
         var (httpPort, mqttPort) = DashboardHost.TwoFreePorts();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            // As the README starts it: dotnet run, with the launch profile (Development), on a build of this configuration.
-            ArgumentList =
-            {
-                "run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepositoryRoot, "IplsWeb", "IplsWeb.csproj"), "--",
-                $"--Dashboard:HttpPort={httpPort}", $"--Dashboard:MqttPort={mqttPort}", $"--Dashboard:DataDirectory={data}", "--Dashboard:DemoFleet:Enabled=false",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = DotnetRun(data, httpPort, mqttPort, "--Dashboard:DemoFleet:Enabled=false");
         foreach (string variable in new[] { "ASPNETCORE_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_URLS", "ASPNETCORE_ENVIRONMENT" })
         {
             start.Environment.Remove(variable); // a user's shell has none of these; the launch profile sets the environment
@@ -73,16 +63,7 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
     {
         string data = Directory.CreateTempSubdirectory("ipls-web-bad-setting-").FullName;
         var (httpPort, mqttPort) = DashboardHost.TwoFreePorts();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList =
-            {
-                "run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepositoryRoot, "IplsWeb", "IplsWeb.csproj"), "--",
-                $"--Dashboard:HttpPort={httpPort}", $"--Dashboard:MqttPort={mqttPort}", $"--Dashboard:DataDirectory={data}", "--Dashboard:Overview:CardsUpTo=0",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = DotnetRun(data, httpPort, mqttPort, "--Dashboard:Overview:CardsUpTo=0");
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -103,6 +84,27 @@ public sealed partial class StartupMessagesTests(ITestOutputHelper output)
         output.WriteLine(await stdout + await error);
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("Dashboard:Overview:CardsUpTo = 0: 1–500", await error, StringComparison.Ordinal);
+    }
+
+    /// <summary>As the README starts it: dotnet run, with the launch profile (Development), on a build of this configuration.</summary>
+    private static ProcessStartInfo DotnetRun(string dataDirectory, int httpPort, int mqttPort, params string[] settings)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "run", "--no-build", "-c", Configuration, "--project", Path.Combine(RepositoryRoot, "IplsWeb", "IplsWeb.csproj"), "--",
+                $"--Dashboard:HttpPort={httpPort}", $"--Dashboard:MqttPort={mqttPort}", $"--Dashboard:DataDirectory={dataDirectory}",
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string setting in settings)
+        {
+            start.ArgumentList.Add(setting);
+        }
+
+        return start;
     }
 
     [Fact]
