@@ -269,19 +269,7 @@ public sealed partial class PostgresHistoryStore : IHistoryStore
     {
         await using var query = _source.CreateCommand("SELECT vehicle, started_ms, resolved_ms, peak, threshold FROM alerts ORDER BY started_ms DESC LIMIT $1");
         query.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        var result = new List<Alert>();
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            result.Add(new Alert(
-                reader.GetInt32(0),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                reader.GetDouble(3),
-                reader.GetDouble(4)));
-        }
-
-        return result;
+        return await HistoryRows.ReadAlertsAsync(query, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<ScoreBucket>> ScoresAsync(int vehicle, long fromMs, long toMs, int maxPoints, CancellationToken cancellationToken)

@@ -192,19 +192,7 @@ public sealed class SqliteHistoryStore : IHistoryStore
             await using var query = Connection.CreateCommand();
             query.CommandText = "SELECT vehicle, started_ms, resolved_ms, peak, threshold FROM alerts ORDER BY started_ms DESC LIMIT $limit";
             query.Parameters.AddWithValue("$limit", limit);
-            var result = new List<Alert>();
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                result.Add(new Alert(
-                    reader.GetInt32(0),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                    reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                    reader.GetDouble(3),
-                    reader.GetDouble(4)));
-            }
-
-            return result;
+            return await HistoryRows.ReadAlertsAsync(query, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
