@@ -37,23 +37,43 @@ public class SimulatedTransportTests
         var codec = MessageCodec.FromToken("virtual-time-fleet-secret");
         var network = new SimulatedNetwork(2);
         var runners = new List<IplsPeerRunner>();
+        var transports = new List<SimulatedTransport>();
         foreach (var id in new[] { "a", "b", "c" })
         {
             var node = new IplsNode(options, id, PeerRole.Peer, 1, codec, Enumerable.Repeat(1f, 40).ToArray());
-            var runner = new IplsPeerRunner(node, network.CreateTransport(id), network.Time);
+            var transport = network.CreateTransport(id);
+            var runner = new IplsPeerRunner(node, transport, network.Time);
             runner.Start();
             runners.Add(runner);
+            transports.Add(transport);
         }
 
-        // Virtual time advances only as fast as the runners keep up.
+        // Virtual time advances only once every runner has taken in what the last step delivered: on a
+        // busy machine a runner left behind would miss heartbeats in virtual time and be declared dead.
+        async Task CaughtUp()
+        {
+            foreach (var transport in transports)
+            {
+                while (transport.Messages.Count > 0)
+                {
+                    await Task.Delay(1);
+                }
+            }
+
+            foreach (var runner in runners)
+            {
+                await runner.QueryAsync(n => n.Id, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+            }
+        }
+
         async Task AdvanceUntil(Func<bool> done)
         {
             var watch = Stopwatch.StartNew();
             while (!done())
             {
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), "timed out");
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), "timed out");
                 network.RunFor(TimeSpan.FromMilliseconds(50));
-                await Task.Delay(2);
+                await CaughtUp();
             }
         }
 
