@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using IplsCore.Persistence;
 using IplsCore.Training;
@@ -121,13 +122,27 @@ internal static class FederationCommand
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown mode"),
     };
 
+    /// <summary>A single run's range beside the mean, when there was more than one run.</summary>
+    private static string Range(FigureRange? range, string format) =>
+        range is null || range.Min == range.Max ? "" : $" [grey]({range.Min.ToString(format, CultureInfo.InvariantCulture)}–{range.Max.ToString(format, CultureInfo.InvariantCulture)})[/]";
+
     private static void Print(FederationResults r, int peers, int partitions, TimeSpan wall)
     {
         var modes = new Table().Title($"reference demo, {peers} vehicles, P = {partitions}, mean of runs (scores smoothed over 3 s; bystanders over 10 min)")
-            .AddColumns("mode", "v1 peak", "v1 recover (s)", "v2 peak", "v2 recover (s)", "v2/v1 peak", "bystander ratio", "false alarms");
+            .AddColumns("mode", "v1 peak", "v1 recover (s)", "v2 peak", "v2 recover (s)", "v2/v1 peak", "bystander ratio", "false alarms", "runs meeting all goals");
         foreach (var (name, m) in r.Modes)
         {
-            modes.AddRow(name, $"{m.V1Peak:F3}", $"{m.V1RecoverSeconds:F0}", $"{m.V2Peak:F3}", $"{m.V2RecoverSeconds:F0}", $"{m.V2ToV1Peak:F2}", $"{m.BystanderScoreRatio:F2}", $"{m.NormalFalseAlarms:F1}");
+            var spread = m.Spread;
+            modes.AddRow(
+                name,
+                $"{m.V1Peak:F3}",
+                $"{m.V1RecoverSeconds:F0}{Range(spread?.V1RecoverSeconds, "F0")}",
+                $"{m.V2Peak:F3}",
+                $"{m.V2RecoverSeconds:F0}",
+                $"{m.V2ToV1Peak:F2}{Range(spread?.V2ToV1Peak, "F2")}",
+                $"{m.BystanderScoreRatio:F2}{Range(spread?.BystanderScoreRatio, "F2")}",
+                $"{m.NormalFalseAlarms:F1}",
+                spread is null ? "" : $"{spread.RunsMeetingAllGoals} of {spread.Runs}");
         }
 
         AnsiConsole.Write(modes);

@@ -25,7 +25,7 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
     /// <summary>If a switched vehicle never crosses the threshold within this time, its phase ends.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
-    /// <summary>The demo repeated with <paramref name="runs"/> consecutive seeds; each figure is the mean over runs (single runs are noisy).</summary>
+    /// <summary>The demo repeated with <paramref name="runs"/> consecutive seeds; each figure is the mean over runs (single runs are noisy), with their spread.</summary>
     public ModeResult Demo(SharingMode mode, int runs, SimulatedNetworkOptions? network = null)
     {
         var results = new List<ModeResult>();
@@ -43,7 +43,10 @@ internal sealed class FederationScenarios(int peers, int partitions, int seed, D
             results.Average(r => r.BystanderScoreRatio),
             results.Average(r => r.NormalFalseAlarms),
             results.Average(r => r.V2FleetAnomalyScoreAtSwitch),
-            results.Average(r => r.V1OwnAnomalyScoreAtV2Switch));
+            results.Average(r => r.V1OwnAnomalyScoreAtV2Switch))
+        {
+            Spread = ModeSpread.Of(results),
+        };
     }
 
     /// <summary>
