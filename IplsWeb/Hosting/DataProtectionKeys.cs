@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.Internal;
+using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +11,8 @@ namespace IplsWeb.Hosting;
 /// <summary>
 /// The keys that protect sign-in cookies and antiforgery tokens: kept in <c>DataDirectory/keys</c> (the
 /// container's volume), so a restarted or recreated dashboard keeps its sign-ins, in a directory only the
-/// dashboard's user may open (0700, also made so when an older version left it wider).
+/// dashboard's user may open (0700, also made so when an older version left it wider), each key file
+/// owner-only (0600).
 /// They are not encrypted at rest: Linux has no DPAPI, and a certificate to encrypt them with would
 /// normally lie on the same disk under the same permissions, adding little. So the framework's
 /// warning that says so on every new key ("No XML encryptor configured", EventId 35 of the key manager)
@@ -49,8 +52,9 @@ public static partial class DataProtectionKeys
         }
 
         services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(directory));
+            .SetApplicationName(ApplicationName);
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(options =>
+            options.XmlRepository = new OwnerOnlyKeyRepository(new FileSystemXmlRepository(new DirectoryInfo(directory), sp.GetRequiredService<ILoggerFactory>()), directory)));
 
         // The key manager the framework registers, made as the container would make it, with a logger
         // factory that swaps that one warning for our line.
@@ -58,6 +62,47 @@ public static partial class DataProtectionKeys
             sp.GetRequiredService<IOptions<KeyManagementOptions>>(),
             sp.GetRequiredService<IActivator>(),
             new KeyManagerLogging(sp.GetRequiredService<ILoggerFactory>(), directory))));
+    }
+
+    /// <summary>
+    /// The framework's file repository, with each key file made owner-only (0600) once written, and
+    /// those an older version left at the umask's mode narrowed at start: the directory already keeps
+    /// others out, the file's own mode keeps it so when the directory is copied or its mode changed.
+    /// </summary>
+    private sealed class OwnerOnlyKeyRepository : IDeletableXmlRepository
+    {
+        private readonly FileSystemXmlRepository _inner;
+        private readonly string _directory;
+
+        public OwnerOnlyKeyRepository(FileSystemXmlRepository inner, string directory)
+        {
+            _inner = inner;
+            _directory = directory;
+            RestrictKeyFiles();
+        }
+
+        public IReadOnlyCollection<XElement> GetAllElements() => _inner.GetAllElements();
+
+        public void StoreElement(XElement element, string friendlyName)
+        {
+            _inner.StoreElement(element, friendlyName);
+            RestrictKeyFiles();
+        }
+
+        public bool DeleteElements(Action<IReadOnlyCollection<IDeletableElement>> chooseElements) => _inner.DeleteElements(chooseElements);
+
+        private void RestrictKeyFiles()
+        {
+            if (OperatingSystem.IsWindows() || !Directory.Exists(_directory))
+            {
+                return;
+            }
+
+            foreach (string file in Directory.EnumerateFiles(_directory, "*.xml"))
+            {
+                SecretFiles.RestrictToOwner(file);
+            }
+        }
     }
 
     [LoggerMessage(EventId = 5520, Level = LogLevel.Information, Message = "Data protection key {KeyId} (sign-in cookies, antiforgery tokens) stored unencrypted in {Directory}: only the dashboard's user may open that directory (mode 0700)")]

@@ -25,6 +25,7 @@ public sealed class DataProtectionKeysTests
             await Eventually.TrueAsync(() => logs.Lines.Any(l => l.Contains("[5520]", StringComparison.Ordinal)), "our line about the key");
 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Directory.GetFiles(keys, "key-*.xml").Single()));
             key = Path.GetFileNameWithoutExtension(Directory.GetFiles(keys, "key-*.xml").Single())["key-".Length..];
         }
 
@@ -38,7 +39,7 @@ public sealed class DataProtectionKeysTests
     }
 
     [Fact]
-    public async Task ALaterStart_KeepsTheKey_SaysNothingAgain_AndTightensADirectoryLeftOpen()
+    public async Task ALaterStart_KeepsTheKey_SaysNothingAgain_AndTightensADirectoryAndKeyLeftOpen()
     {
         string data = Directory.CreateTempSubdirectory("ipls-web-keys-").FullName;
         string keys = Path.Combine(data, DataProtectionKeys.DirectoryName);
@@ -52,10 +53,12 @@ public sealed class DataProtectionKeysTests
 
             string[] before = Directory.GetFiles(keys, "key-*.xml");
             File.SetUnixFileMode(keys, (UnixFileMode)0b111_101_101); // 0755, as the framework itself would make it
+            File.SetUnixFileMode(before[0], (UnixFileMode)0b110_100_100); // 0644, as versions before 0600 key files left it
             var logs = new RecordingLoggerProvider();
             await using (var second = await DashboardHost.StartAsync(services => services.AddSingleton<ILoggerProvider>(logs), peers: 0, bootstrappers: 0, extra: [.. Logging, "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Debug", $"--Dashboard:DataDirectory={data}"]))
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(before[0]));
             }
 
             Assert.Equal(before, Directory.GetFiles(keys, "key-*.xml")); // the same key: sign-ins survive the restart
