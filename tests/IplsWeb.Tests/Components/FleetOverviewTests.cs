@@ -100,7 +100,7 @@ public sealed class FleetOverviewTests : IAsyncDisposable
 
             long rendered = counters.RowsRendered;
             _time.Advance(TimeSpan.FromSeconds(1));
-            cut.WaitForState(() => counters.RowsRendered > rendered);
+            cut.WaitForState(() => counters.RowsRendered > rendered, BunitWait.Timeout);
         }
 
         return (rows, (counters.RowsRendered - rowsBefore) / 10, (counters.SparklinesComputed - sparklinesBefore) / 10, counters.OrdersBuilt - ordersBefore);
@@ -157,7 +157,7 @@ public sealed class FleetOverviewTests : IAsyncDisposable
         cut.Find("input[data-testid=overview-filter]").Input("vehicle 3");
         _time.Advance(TimeSpan.FromSeconds(1)); // MudBlazor's debounce runs on the injected clock
         cut.WaitForAssertion(() => Assert.Equal(["3", "30", "31", "32", "33", "34", "35", "36", "37", "38", "39"],
-            cut.FindAll("[data-testid=overview-row]").Select(r => r.GetAttribute("data-vehicle")).Order(StringComparer.Ordinal)));
+            cut.FindAll("[data-testid=overview-row]").Select(r => r.GetAttribute("data-vehicle")).Order(StringComparer.Ordinal)), BunitWait.Timeout);
         Assert.Contains("11 of 40 vehicles", cut.Find("[data-testid=overview-count]").TextContent, StringComparison.Ordinal);
     }
 

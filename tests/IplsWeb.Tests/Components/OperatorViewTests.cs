@@ -89,7 +89,7 @@ public sealed class OperatorViewTests : IAsyncDisposable
 
         var cut = context.Render<TimeSeriesChart>(p => p.Add(c => c.SeriesNames, ["score"]).Add(c => c.AccessibleName, "score of vehicle 1"));
 
-        cut.WaitForAssertion(() => Assert.Contains("ApexCharts is not defined", cut.Find("[data-testid=chart-unavailable]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("ApexCharts is not defined", cut.Find("[data-testid=chart-unavailable]").TextContent, StringComparison.Ordinal), BunitWait.Timeout);
         Assert.Equal(Task.CompletedTask.Status, cut.InvokeAsync(() => cut.Instance.AppendAsync([[new ChartPoint(1, 0.1)]])).Status);
         context.Dispose();
     }
@@ -107,7 +107,7 @@ public sealed class OperatorViewTests : IAsyncDisposable
         Assert.Empty(_module.Invocations["append"]);
         _time.Advance(TimeSpan.FromSeconds(1));
 
-        cut.WaitForAssertion(() => Assert.Single(_module.Invocations["append"]));
+        cut.WaitForAssertion(() => Assert.Single(_module.Invocations["append"]), BunitWait.Timeout);
         Assert.Single(_module.Invocations["create"]);
         Assert.Contains("vehicle 1", cut.Find("[data-testid=score-chart-1]").GetAttribute("aria-label"), StringComparison.Ordinal);
     }
@@ -135,7 +135,7 @@ public sealed class OperatorViewTests : IAsyncDisposable
 
         _fleet.Threshold = 0.2;
 
-        cut.WaitForAssertion(() => Assert.Contains(_module.Invocations["setThreshold"], i => (double?)i.Arguments[1] == 0.2));
+        cut.WaitForAssertion(() => Assert.Contains(_module.Invocations["setThreshold"], i => (double?)i.Arguments[1] == 0.2), BunitWait.Timeout);
     }
 
     [Fact]
