@@ -43,14 +43,7 @@ public sealed class PersonalModel
         _scaler = scaler;
         _cadence = cadence;
         _options = options;
-        _trainer = new AutoencoderTrainer(initial.Clone(), new TrainingOptions
-        {
-            BatchSize = cadence.BatchSize,
-            Epochs = cadence.Epochs,
-            Shuffle = false,
-            Seed = seed,
-            Adam = new AdamOptions { LearningRate = cadence.LearningRate },
-        });
+        _trainer = cadence.NewTrainer(initial, seed);
         _fleetScorer = new AnomalyScorer(ScoringModel.Create(initial, scaler), maxBatch: 1);
         _personalScorer = new AnomalyScorer(ScoringModel.Create(initial, scaler), maxBatch: 1);
         _buffer = new float[RoundSize * initial.Shape.InputSize];

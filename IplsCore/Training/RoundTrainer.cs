@@ -36,14 +36,7 @@ public sealed class RoundTrainer
 
         _scaler = scaler;
         _cadence = cadence;
-        _trainer = new AutoencoderTrainer(initial.Clone(), new TrainingOptions
-        {
-            BatchSize = cadence.BatchSize,
-            Epochs = cadence.Epochs,
-            Shuffle = false,
-            Seed = seed,
-            Adam = new AdamOptions { LearningRate = cadence.LearningRate },
-        });
+        _trainer = cadence.NewTrainer(initial, seed);
         int maxSamples = Math.Max(cadence.UpdateFrequency + 1, cadence.WarmUpSamplesPerRound);
         _buffer = new float[maxSamples * initial.Shape.InputSize];
         _base = new float[initial.ParameterCount];

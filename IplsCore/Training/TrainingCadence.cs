@@ -1,4 +1,5 @@
 using IplsCore.Configuration;
+using IplsCore.Engine;
 
 namespace IplsCore.Training;
 
@@ -23,6 +24,20 @@ public sealed record TrainingCadence
     public int BatchSize { get; init; } = 10;
 
     public int SamplesInRound(int round) => round <= WarmUpRounds ? WarmUpSamplesPerRound : UpdateFrequency + 1;
+
+    /// <summary>A trainer of a copy of <paramref name="initial"/> that fits rounds this way, samples in arrival order.</summary>
+    public AutoencoderTrainer NewTrainer(DenseNetwork initial, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        return new AutoencoderTrainer(initial.Clone(), new TrainingOptions
+        {
+            BatchSize = BatchSize,
+            Epochs = Epochs,
+            Shuffle = false,
+            Seed = seed,
+            Adam = new AdamOptions { LearningRate = LearningRate },
+        });
+    }
 
     public void Validate()
     {
