@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using IplsCore.Control;
+using IplsCore.Messages;
 using IplsWeb.Fleet;
 using IplsWeb.History;
 using IplsWeb.Hosting;
@@ -104,7 +105,16 @@ public sealed partial class ExternalBrokerClient : IHostedLifecycleService, IBro
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Custom topics agents announce are subscribed as they register; known ones again after every connect.
+        // Custom topics agents announce are subscribed as they register; known ones again after every
+        // connect, those remembered from before a restart from the first.
+        foreach (var remembered in _fleet.CustomTopics)
+        {
+            if (remembered.Kind is VehicleTopicKind.Score or VehicleTopicKind.Sensor && IsCustomFilter(remembered.Topic))
+            {
+                _customTopics.TryAdd(remembered.Topic, 0);
+            }
+        }
+
         _fleet.Changed += OnFleetChanged;
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
@@ -378,12 +388,16 @@ public sealed partial class ExternalBrokerClient : IHostedLifecycleService, IBro
 
         foreach (string topic in new[] { topics.Score, topics.Sensor })
         {
-            if (!CoveredByFilters(topic) && !topic.Contains('+', StringComparison.Ordinal) && !topic.Contains('#', StringComparison.Ordinal) && _customTopics.TryAdd(topic, 0))
+            if (IsCustomFilter(topic) && _customTopics.TryAdd(topic, 0))
             {
                 _ = SubscribeCustomAsync(topic, change.AgentId);
             }
         }
     }
+
+    /// <summary>A topic the two standard filters miss, and no filter itself: subscribed on its own.</summary>
+    private static bool IsCustomFilter(string topic) =>
+        !CoveredByFilters(topic) && !topic.Contains('+', StringComparison.Ordinal) && !topic.Contains('#', StringComparison.Ordinal);
 
     private async Task SubscribeCustomAsync(string topic, string agentId)
     {

@@ -27,7 +27,8 @@ public sealed class FleetState
 
     private readonly ConcurrentDictionary<string, AgentEntry> _agents = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, VehicleState> _vehicles = new();
-    private readonly ConcurrentDictionary<string, (int Vehicle, VehicleTopicKind Kind, string AgentId)> _customTopics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CustomTopic> _customTopics = new(StringComparer.Ordinal);
+    private readonly Lock _topicsGate = new();
     private readonly Queue<FleetEvent> _events = new();
     private readonly Lock _eventGate = new();
     private long _version;
@@ -44,6 +45,9 @@ public sealed class FleetState
 
     /// <summary>Raised for each score received (the history writer queues it).</summary>
     public event Action<int, ScorePoint>? ScoreAdded;
+
+    /// <summary>Raised when the custom topics agents announced change (they are kept across restarts).</summary>
+    public event Action? CustomTopicsChanged;
 
     /// <summary>Raised for every change, on the writer's thread: handlers only take note (components render on their own throttle).</summary>
     public event Action<FleetChange>? Changed;
@@ -277,33 +281,66 @@ public sealed class FleetState
         Changed?.Invoke(change);
     }
 
+    /// <summary>The custom topics registered agents announced (those not in the reference format), by topic.</summary>
+    public CustomTopic[] CustomTopics => [.. _customTopics.Values.OrderBy(t => t.Topic, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Custom topics known from before a restart: a topic resolves to its vehicle at once, before its
+    /// agent registers again (what the broker queued meanwhile is not lost). A registration replaces them.
+    /// </summary>
+    public void RememberTopics(IEnumerable<CustomTopic> topics)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        foreach (var topic in topics)
+        {
+            _customTopics.TryAdd(topic.Topic, topic);
+        }
+    }
+
     private void LearnTopics(AgentRegistration registration)
     {
-        foreach (var (topic, known) in _customTopics)
+        bool changed = false;
+        lock (_topicsGate)
         {
-            if (known.AgentId == registration.AgentId)
+            var announced = new List<CustomTopic>(3);
+            if (registration.Topics is { } topics)
             {
-                _customTopics.TryRemove(topic, out _);
+                var defaults = VehicleTopics.Default(topics.Vehicle);
+                foreach (var (topic, kind, standard) in new[]
+                {
+                    (topics.Sensor, VehicleTopicKind.Sensor, defaults.Sensor),
+                    (topics.Score, VehicleTopicKind.Score, defaults.Score),
+                    (topics.Generator, VehicleTopicKind.Generator, defaults.Generator),
+                })
+                {
+                    if (topic != standard)
+                    {
+                        announced.Add(new CustomTopic(topic, topics.Vehicle, kind, registration.AgentId));
+                    }
+                }
+            }
+
+            foreach (var known in _customTopics.Values)
+            {
+                if (known.AgentId == registration.AgentId && !announced.Contains(known))
+                {
+                    changed |= _customTopics.TryRemove(known.Topic, out _);
+                }
+            }
+
+            foreach (var topic in announced)
+            {
+                if (!_customTopics.TryGetValue(topic.Topic, out var held) || held != topic)
+                {
+                    _customTopics[topic.Topic] = topic;
+                    changed = true;
+                }
             }
         }
 
-        if (registration.Topics is not { } topics)
+        if (changed)
         {
-            return;
-        }
-
-        var defaults = VehicleTopics.Default(topics.Vehicle);
-        foreach (var (topic, kind, standard) in new[]
-        {
-            (topics.Sensor, VehicleTopicKind.Sensor, defaults.Sensor),
-            (topics.Score, VehicleTopicKind.Score, defaults.Score),
-            (topics.Generator, VehicleTopicKind.Generator, defaults.Generator),
-        })
-        {
-            if (topic != standard)
-            {
-                _customTopics[topic] = (topics.Vehicle, kind, registration.AgentId);
-            }
+            CustomTopicsChanged?.Invoke();
         }
     }
 }

@@ -47,6 +47,7 @@ public static class DashboardApp
             runtimeSettings.Changed += () => fleet.Threshold = runtimeSettings.Threshold; // the live picture follows every change
             fleet.Alerts.ResolveAfter = options.Alerts.ResolveAfter;
             fleet.Alerts.SmoothingSamples = options.Alerts.SmoothingSamples;
+            RememberedTopics.Attach(fleet, options.DataDirectory, sp.GetRequiredService<ILogger<RememberedTopics>>());
             return fleet;
         });
         builder.Services.AddSingleton<BrokerIngest>();

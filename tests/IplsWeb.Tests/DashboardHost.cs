@@ -41,8 +41,30 @@ internal sealed class DashboardHost : IAsyncDisposable
     /// <summary>As above; <paramref name="configureServices"/> replaces or adds services (see <see cref="DashboardApp.Build"/>).</summary>
     public static async Task<DashboardHost> StartAsync(Action<IServiceCollection>? configureServices, int peers = 2, int bootstrappers = 1, double rateHz = 20, string? fleetToken = null, params string[] extra)
     {
-        string data = Directory.CreateTempSubdirectory("ipls-web-").FullName;
-        var (http, mqtt) = TwoFreePorts();
+        // A free port can be taken by another test process between asking and binding: then again on
+        // new ports and a new data directory, unless the caller chose the ports.
+        bool portsOurs = !extra.Any(a => a.StartsWith("--Dashboard:HttpPort=", StringComparison.Ordinal) || a.StartsWith("--Dashboard:MqttPort=", StringComparison.Ordinal));
+        for (int attempt = 1; ; attempt++)
+        {
+            string data = Directory.CreateTempSubdirectory("ipls-web-").FullName;
+            var (http, mqtt) = TwoFreePorts();
+            var app = DashboardApp.Build([.. Arguments(http, mqtt, data, peers, bootstrappers, rateHz, fleetToken), .. extra], configureServices);
+            try
+            {
+                await app.StartAsync();
+                return new DashboardHost(app, data, http, mqtt);
+            }
+            catch (Exception ex) when (portsOurs && attempt < 3 && IsAddressInUse(ex))
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    private static List<string> Arguments(int http, int mqtt, string data, int peers, int bootstrappers, double rateHz, string? fleetToken)
+    {
         var args = new List<string>
         {
             $"--Dashboard:HttpPort={http}",
@@ -63,10 +85,20 @@ internal sealed class DashboardHost : IAsyncDisposable
             args.Add($"--Dashboard:FleetToken={fleetToken}");
         }
 
-        args.AddRange(extra);
-        var app = DashboardApp.Build([.. args], configureServices);
-        await app.StartAsync();
-        return new DashboardHost(app, data, http, mqtt);
+        return args;
+    }
+
+    private static bool IsAddressInUse(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || ex is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Two different free ports: both listeners are open at once, so the OS cannot hand out one port twice.</summary>

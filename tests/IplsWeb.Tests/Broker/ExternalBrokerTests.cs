@@ -228,6 +228,52 @@ public sealed class ExternalBrokerTests : IDisposable
     }
 
     [Fact]
+    public async Task ACustomTopic_IsRememberedAcrossARestart_SoWhatTheBrokerQueuedOnItLandsBeforeTheAgentRegisters()
+    {
+        if (await StartBrokerAsync() is not { } port)
+        {
+            return;
+        }
+
+        string data = Path.Combine(_dir, "data");
+        string clientId = "ipls-dashboard-topics-" + Guid.NewGuid().ToString("N")[..8];
+        string[] args = [$"--Dashboard:DataDirectory={data}", $"--Dashboard:Broker:External:ClientId={clientId}"];
+        using var vehicle = await ConnectAsync(port, "vehicle-8");
+        long start = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
+        await using (var first = await StartDashboardAsync(port, args))
+        {
+            await Eventually.TrueAsync(() => first.Services.GetRequiredService<ExternalBrokerClient>().Status.State == ExternalBrokerState.Connected, "the first dashboard connects");
+            var topics = new VehicleTopics(8, "plant/line/8/sensors", "plant/line/8/scores", "plant/line/8/generator");
+            first.Fleet.OnRegistered(new IplsCore.Control.AgentRegistration("custom-8", 8, PeerRole.Peer, "1", "linux", "arm64", "h", "{}") { Topics = topics }, "connection-8");
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    await PublishAsync(vehicle, "plant/line/8/scores", Score(0.3, start));
+                    return first.Fleet.Vehicle(8).Scores.Since(0).Length > 0;
+                },
+                "a score on the announced topic arrives");
+        }
+
+        string kept = await File.ReadAllTextAsync(Path.Combine(data, IplsWeb.Fleet.RememberedTopics.FileName));
+        Assert.Contains("\"topic\": \"plant/line/8/scores\"", kept, StringComparison.Ordinal);
+        Assert.Contains("\"kind\": \"generator\"", kept, StringComparison.Ordinal);
+
+        // The dashboard is down: the broker queues these for its session, on the custom topic.
+        for (int i = 1; i <= 10; i++)
+        {
+            await PublishAsync(vehicle, "plant/line/8/scores", Score(0.01 * i, start + (i * 250)));
+        }
+
+        // No agent registers with the second dashboard: the remembered topic alone places the scores.
+        await using var second = await StartDashboardAsync(port, args);
+        var history = second.Services.GetRequiredService<IHistoryStore>();
+        await Eventually.TrueAsync(async () => await CountAsync(history, 8) >= 11, "the ten queued scores reach vehicle 8's history");
+        Assert.Equal(10, second.Fleet.Vehicle(8).Scores.Since(0).Length);
+        Assert.Null(second.Fleet.Agent("custom-8"));
+        Assert.DoesNotContain(second.Fleet.Events(), e => e.Kind == IplsWeb.Fleet.FleetEventKind.Rejected);
+    }
+
+    [Fact]
     public void ExternalFilters_CoverTheDefaultTopicsOnly()
     {
         Assert.True(ExternalBrokerClient.CoveredByFilters("v12/anomaly"));
