@@ -28,6 +28,7 @@ internal sealed partial class ControlClient : IAsyncDisposable
     private readonly ConcurrentQueue<Task> _loops = new();
     private long _logMark;
     private volatile bool _refused;
+    private bool _registered;
     private AgentRejections? _rejectedAcknowledged;
 
     public ControlClient(
@@ -71,17 +72,20 @@ internal sealed partial class ControlClient : IAsyncDisposable
         _connection.Reconnected += async _ =>
         {
             LogConnected(_hub);
-            Registered = false;
             await RegisterAsync(_stopping.Token).ConfigureAwait(false);
         };
         _connection.Reconnecting += ex =>
         {
+            // Forgotten now, not once reconnected: the status loop must not report on the new
+            // connection before it is registered (a dashboard drops such a report).
+            Registered = false;
             LogDisconnected(_hub, ex?.Message ?? "closed");
             return Task.CompletedTask;
         };
         _connection.Closed += ex =>
         {
             // Automatic reconnection gave up (it does not with our policy) or we are stopping.
+            Registered = false;
             if (!_stopping.IsCancellationRequested)
             {
                 _loops.Enqueue(Task.Run(() => ConnectLoopAsync(_stopping.Token), CancellationToken.None));
@@ -93,7 +97,12 @@ internal sealed partial class ControlClient : IAsyncDisposable
 
     public bool IsConnected => _connection.State == HubConnectionState.Connected;
 
-    public bool Registered { get; private set; }
+    /// <summary>Registered on the current connection.</summary>
+    public bool Registered
+    {
+        get => Volatile.Read(ref _registered);
+        private set => Volatile.Write(ref _registered, value);
+    }
 
     public void Start()
     {

@@ -15,8 +15,7 @@ public abstract class BrokerTestBase : IAsyncLifetime, IDisposable
 
     public virtual async Task InitializeAsync()
     {
-        Port = Brokers.FreePort();
-        Broker = await Brokers.StartMqttNetAsync(Port);
+        (Broker, Port) = await Brokers.StartMqttNetAsync();
     }
 
     public virtual async Task DisposeAsync() => await StopBrokerAsync();

@@ -8,8 +8,7 @@ public sealed class AgentIplsBrokerTests : BrokerTestBase
     [Fact]
     public async Task Ipls_UsesItsOwnBroker_AndScoringGoesOnWhileThatBrokerIsAway()
     {
-        int iplsPort = Brokers.FreePort();
-        var ipls = await Brokers.StartMqttNetAsync(iplsPort);
+        var (ipls, iplsPort) = await Brokers.StartMqttNetAsync();
         var config = new Dictionary<string, object> { ["vehicle"] = 2, ["iplsBrokerip"] = "127.0.0.1", ["iplsBrokerport"] = iplsPort };
         await using var agent = await TestAgents.StartAsync(Port, Dir.File("state"), config);
         await using var onData = await MqttProbe.ConnectAsync(Port, "ipls/#", "v2/anomaly");

@@ -26,8 +26,7 @@ public sealed class ReferenceGeneratorScoringTests(ITestOutputHelper output) : I
             return;
         }
 
-        int port = Brokers.FreePort();
-        var server = await Brokers.StartMqttNetAsync(port);
+        var (server, port) = await Brokers.StartMqttNetAsync();
         try
         {
             await using var agent = await TestAgents.StartAsync(port, _dir.File("state"), new Dictionary<string, object>

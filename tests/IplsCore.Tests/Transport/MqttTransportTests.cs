@@ -58,8 +58,7 @@ public sealed class MqttTransportTests : IAsyncLifetime
     [Fact]
     public async Task PublishSubscribeAndContent_WorkThroughMqttNetServer()
     {
-        int port = Brokers.FreePort();
-        var server = await Brokers.StartMqttNetAsync(port);
+        var (server, port) = await Brokers.StartMqttNetAsync();
         _disposables.Add(new AsyncDisposableAction(() => server.StopAsync(new MQTTnet.Server.MqttServerStopOptions())));
 
         await RoundTripAsync(port, this);
@@ -88,8 +87,7 @@ public sealed class MqttTransportTests : IAsyncLifetime
     [Fact]
     public async Task GetContent_WithWrongBytesUnderTheHash_ReturnsNull()
     {
-        int port = Brokers.FreePort();
-        var server = await Brokers.StartMqttNetAsync(port);
+        var (server, port) = await Brokers.StartMqttNetAsync();
         _disposables.Add(new AsyncDisposableAction(() => server.StopAsync(new MQTTnet.Server.MqttServerStopOptions())));
         string fakeId = new('a', 64);
         using var raw = new MqttClientFactory().CreateMqttClient();
@@ -104,8 +102,7 @@ public sealed class MqttTransportTests : IAsyncLifetime
     [Fact]
     public async Task GetContent_Missing_ReturnsNullAfterTheTimeout()
     {
-        int port = Brokers.FreePort();
-        var server = await Brokers.StartMqttNetAsync(port);
+        var (server, port) = await Brokers.StartMqttNetAsync();
         _disposables.Add(new AsyncDisposableAction(() => server.StopAsync(new MQTTnet.Server.MqttServerStopOptions())));
         var transport = Transport(port);
 
@@ -115,8 +112,7 @@ public sealed class MqttTransportTests : IAsyncLifetime
     [Fact]
     public async Task Publish_Oversized_IsRefused()
     {
-        int port = Brokers.FreePort();
-        var server = await Brokers.StartMqttNetAsync(port);
+        var (server, port) = await Brokers.StartMqttNetAsync();
         _disposables.Add(new AsyncDisposableAction(() => server.StopAsync(new MQTTnet.Server.MqttServerStopOptions())));
         var transport = Transport(port);
 
@@ -126,8 +122,7 @@ public sealed class MqttTransportTests : IAsyncLifetime
     [Fact]
     public async Task Receive_OversizedMessage_IsDroppedAndCounted_SmallerOnesStillArrive()
     {
-        int port = Brokers.FreePort();
-        var server = await Brokers.StartMqttNetAsync(port);
+        var (server, port) = await Brokers.StartMqttNetAsync();
         _disposables.Add(new AsyncDisposableAction(() => server.StopAsync(new MQTTnet.Server.MqttServerStopOptions())));
         var small = MqttTransport.Start(new MqttTransportOptions { Host = "127.0.0.1", Port = port, TopicPrefix = "test/", MaxPayloadBytes = 1024 });
         _disposables.Add(small);
@@ -145,8 +140,7 @@ public sealed class MqttTransportTests : IAsyncLifetime
     [Fact]
     public async Task BrokerRestart_ClientReconnectsResubscribesAndMessagesFlowAgain()
     {
-        int port = Brokers.FreePort();
-        var server = await Brokers.StartMqttNetAsync(port);
+        var (server, port) = await Brokers.StartMqttNetAsync();
         var a = Transport(port);
         var b = Transport(port);
         await b.SubscribeAsync("fleet/model", CancellationToken.None);

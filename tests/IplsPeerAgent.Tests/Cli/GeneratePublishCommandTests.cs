@@ -10,8 +10,7 @@ public sealed class GeneratePublishCommandTests
     [Fact]
     public async Task PublishesStringPayloads_ForItsVehicle_AndFollowsModeCommands_UntilItsRuntimeEnds()
     {
-        int port = Brokers.FreePort();
-        var server = await Brokers.StartMqttNetAsync(port);
+        var (server, port) = await Brokers.StartMqttNetAsync();
         try
         {
             await using var probe = await MqttProbe.ConnectAsync(port, "vehicle/7");
