@@ -65,9 +65,9 @@ public static partial class DataProtectionKeys
     }
 
     /// <summary>
-    /// The framework's file repository, with each key file made owner-only (0600) once written, and
-    /// those an older version left at the umask's mode narrowed at start: the directory already keeps
-    /// others out, the file's own mode keeps it so when the directory is copied or its mode changed.
+    /// The framework's file repository (which writes key files owner-only), with any key file found
+    /// wider, say restored from a backup, narrowed to 0600 at start and after each new key: the
+    /// directory already keeps others out, the file's own mode keeps it so when the directory is copied.
     /// </summary>
     private sealed class OwnerOnlyKeyRepository : IDeletableXmlRepository
     {

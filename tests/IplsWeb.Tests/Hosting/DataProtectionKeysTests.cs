@@ -53,7 +53,7 @@ public sealed class DataProtectionKeysTests
 
             string[] before = Directory.GetFiles(keys, "key-*.xml");
             File.SetUnixFileMode(keys, (UnixFileMode)0b111_101_101); // 0755, as the framework itself would make it
-            File.SetUnixFileMode(before[0], (UnixFileMode)0b110_100_100); // 0644, as versions before 0600 key files left it
+            File.SetUnixFileMode(before[0], (UnixFileMode)0b110_100_100); // 0644, as a restore from a backup may leave it
             var logs = new RecordingLoggerProvider();
             await using (var second = await DashboardHost.StartAsync(services => services.AddSingleton<ILoggerProvider>(logs), peers: 0, bootstrappers: 0, extra: [.. Logging, "--Logging:LogLevel:Microsoft.AspNetCore.DataProtection=Debug", $"--Dashboard:DataDirectory={data}"]))
             {
