@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using IplsAgent.Runtime;
 using IplsCore.Ipls.Wire;
+using IplsCore.Training;
+using IplsCore.Transport.Mqtt;
 
 namespace IplsAgent.Tests.Runtime;
 
@@ -11,12 +13,14 @@ namespace IplsAgent.Tests.Runtime;
 /// </summary>
 public sealed class ContributionWeightOnTheWireTests : BrokerTestBase
 {
-    // The reference cadence: after 5 warm-up rounds of 2 samples a round covers 33 samples, so a
-    // delta that weighs more was raised for novelty.
-    private const int WarmUpRounds = 5;
-    private const int RoundSamples = 33;
+    // The agents train at the reference cadence: after 5 warm-up rounds of 2 samples a round covers 33
+    // samples, so a delta that weighs more was raised for novelty.
+    private static readonly TrainingCadence Cadence = new();
+    private static readonly int WarmUpRounds = Cadence.WarmUpRounds;
+    private static readonly int RoundSamples = Cadence.SamplesInRound(Cadence.WarmUpRounds + 1);
 
-    private const string IplsTopicPrefix = "ipls/";
+    // The agent's IPLS topics are under the MQTT transport's prefix; the signature covers the topic without it.
+    private static readonly string IplsTopicPrefix = new MqttTransportOptions().TopicPrefix;
 
     private readonly ConcurrentQueue<(string Sender, DeltaBody Delta)> _deltas = new();
 
@@ -26,7 +30,6 @@ public sealed class ContributionWeightOnTheWireTests : BrokerTestBase
         var codec = MessageCodec.FromToken(TestAgents.FleetToken);
         Broker!.InterceptingPublishAsync += e =>
         {
-            // The agent's IPLS topics are under "ipls/"; the signature covers the topic without it.
             string topic = e.ApplicationMessage.Topic;
             if (topic.StartsWith(IplsTopicPrefix, StringComparison.Ordinal)
                 && codec.TryDecode(topic[IplsTopicPrefix.Length..], e.ApplicationMessage.Payload.ToArray(), out var message, out _, out _)
@@ -60,7 +63,7 @@ public sealed class ContributionWeightOnTheWireTests : BrokerTestBase
             () => DeltasOfCar1().Where(d => d.Round > WarmUpRounds).Select(d => d.Round).Distinct().Count() >= 2,
             "two full rounds of vehicle 1 on the wire",
             seconds: 60);
-        Assert.All(DeltasOfCar1().Where(d => d.Round is > WarmUpRounds and <= WarmUpRounds + 2), d => Assert.True(d.Samples > RoundSamples, $"round {d.Round} weighs {d.Samples}"));
+        Assert.All(DeltasOfCar1().Where(d => d.Round > WarmUpRounds && d.Round <= WarmUpRounds + 2), d => Assert.True(d.Samples > RoundSamples, $"round {d.Round} weighs {d.Samples}"));
 
         // A threshold of 50 puts the scale at 25: nothing this model scores is novel any more.
         await car1.Runtime.SetThresholdAsync(50, CancellationToken.None);
